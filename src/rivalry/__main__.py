@@ -1,0 +1,3 @@
+from rivalry.cli import main
+
+main()

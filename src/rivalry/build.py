@@ -1,0 +1,82 @@
+"""The build stage: parse the project, load the store, materialise, validate, swap in."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rivalry import reason, store
+from rivalry.load import Sources, load_project
+from rivalry.project import Project
+from rivalry.validate.report import Report
+from rivalry.validate.run import validate
+from rivalry.vocab import PREFIXES, TR
+
+COUNT_BY_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
+    ?entity a ?class .
+    FILTER (STRSTARTS(STR(?class), STR(tr:)))
+} GROUP BY ?class ORDER BY DESC(?entities) ?class"""
+
+
+@dataclass
+class BuildResult:
+    store_path: Path
+    asserted: int
+    inferred: int
+    sources: int
+    graphs: int
+    classes: dict[str, int] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+    swapped: bool = False
+
+
+def load_dataset(target: ox.Store, sources: Sources, rules_dir: Path) -> int:
+    """Load parsed quads into ``target`` and materialise; return the inferred count."""
+    target.extend(sources.all_quads())
+    return reason.materialise(target, reason.rule_queries(rules_dir))
+
+
+def build(project: Project, *, owl: bool = True) -> BuildResult:
+    sources = load_project(project)
+    tmp = store.staging_path(project.store_path)
+    try:
+        staged = ox.Store(str(tmp))
+        inferred = load_dataset(staged, sources, project.rules_dir)
+        report = validate(staged, sources, owl=owl)
+        result = BuildResult(
+            store_path=project.store_path,
+            asserted=len(sources.facts),
+            inferred=inferred,
+            sources=_count_sources(staged),
+            graphs=len({q.graph_name for q in sources.facts}),
+            classes=_classes(staged),
+            report=report,
+        )
+        staged.flush()
+        del staged
+        gc.collect()  # close the RocksDB handle before the folder is renamed
+        if report.conforms:
+            store.swap_in(tmp, project.store_path)
+            result.swapped = True
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _classes(target: ox.Store) -> dict[str, int]:
+    rows = target.query(COUNT_BY_CLASS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    return {row["class"].value.removeprefix(TR): int(row["entities"].value) for row in rows}
+
+
+def _count_sources(target: ox.Store) -> int:
+    query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a tr:SourceDocument }"
+    rows = list(target.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    return int(rows[0]["n"].value)
+
+
+

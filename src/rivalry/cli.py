@@ -1,0 +1,235 @@
+"""The ``rivalry`` command line: one verb per pipeline stage, thin over the package.
+
+Exit codes, for every verb: 0 success (valid), 1 problems found (validation
+violations, or a build that did not validate), 2 usage or input errors (bad options,
+unknown query, unparsable file — reported with file, line and column).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rivalry import __version__
+from rivalry.build import build as run_build
+from rivalry.build import load_dataset
+from rivalry.load import ParseError, load_project
+from rivalry.project import Project
+from rivalry.query import catalogue, render, run
+from rivalry.store import StoreMissing, open_store
+from rivalry.validate.report import Report
+from rivalry.validate.run import validate as run_validate
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
+
+app = typer.Typer(
+    help="Tech Rivalry Knowledge Graph: build, validate and query the graph.\n\n" + EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
+
+ProjectOpt = Annotated[
+    Path | None,
+    typer.Option("--project", help="Project folder (ontology/, graph/, queries/). "
+                 "Default: $RIVALRY_PROJECT or this checkout.", show_default=False),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="On-disk store folder. Default: $RIVALRY_STORE or "
+                 "<project>/.rivalry/store.", show_default=False),
+]
+OwlOpt = Annotated[
+    bool, typer.Option("--owl/--no-owl", help="Run the OWL consistency check (HermiT, needs Java).")
+]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"rivalry {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True) -> None:
+    """Load ontology and graph into the store, materialise inferences, validate, summarise.
+
+    The new store replaces the old one only if the graph validates; otherwise the old store
+    is kept and the problems are listed. Rebuilding the same graph gives the same store.
+    """
+    proj = Project.locate(project, store)
+    with err.status("Building: parse, load, infer, validate…"):
+        try:
+            result = run_build(proj, owl=owl)
+        except ParseError as error:
+            raise fail(str(error)) from None
+    summary = Table(title="Build summary", show_header=False)
+    summary.add_row("store", str(result.store_path))
+    summary.add_row("asserted triples", str(result.asserted))
+    summary.add_row("inferred triples", str(result.inferred))
+    summary.add_row("named graphs", str(result.graphs))
+    summary.add_row("source documents", str(result.sources))
+    summary.add_row("violations", str(len(result.report.violations)))
+    summary.add_row("warnings", str(len(result.report.warnings)))
+    out.print(summary)
+    classes = Table("class", "entities", title="Entities per class")
+    for name, count in result.classes.items():
+        classes.add_row(f"tr:{name}", str(count))
+    out.print(classes)
+    if result.report.problems:
+        _print_report(result.report)
+    if not result.swapped:
+        raise fail("the graph does not validate; the previous store was kept", EXIT_PROBLEMS)
+    out.print(f"[green]Built[/] {result.store_path}")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Extra Turtle/TriG/N-Triples/N-Quads/JSON-LD files to validate with the graph.",
+        show_default=False)] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text for people, json "
+                   "for programs, turtle for a W3C SHACL validation report.")] = ReportFormat.text,
+    project: ProjectOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Validate the graph (plus FILES) with the SHACL shapes and the OWL consistency check.
+
+    Nothing is written: the check runs on an in-memory copy.
+    """
+    proj = Project.locate(project)
+    for path in files or []:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    try:
+        sources = load_project(proj, extra=files or [])
+    except ParseError as error:
+        raise fail(str(error)) from None
+    memory = ox.Store()
+    load_dataset(memory, sources, proj.rules_dir)
+    report = run_validate(memory, sources, owl=owl)
+    if fmt is ReportFormat.json:
+        sys.stdout.write(report.to_json() + "\n")
+    elif fmt is ReportFormat.turtle:
+        sys.stdout.write(report.to_turtle())
+    else:
+        _print_report(report)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
+
+
+def _print_report(report: Report) -> None:
+    if not report.problems:
+        out.print("[green]Valid:[/] no violations, no warnings.")
+        return
+    for p in report.sorted():
+        colour = "red" if p.severity == "violation" else "yellow"
+        where = f"{p.where}  " if p.where else ""
+        entity = render.short(ox.NamedNode(p.focus)) if p.focus else ""
+        out.print(f"{where}[{colour}]{p.severity}[/] [bold]{p.rule}[/] {entity}", highlight=False)
+        out.print(f"    {p.message}", highlight=False)
+    out.print(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+
+
+@app.command("queries")
+def list_queries(
+    project: ProjectOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
+) -> None:
+    """List the catalogue's queries with their parameters."""
+    proj = Project.locate(project)
+    try:
+        entries = catalogue.load_catalogue(proj.queries_dir)
+    except catalogue.CatalogueError as error:
+        raise fail(str(error)) from None
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "tags": list(q.tags),
+                "params": [vars(p) for p in q.params],
+            }
+            for q in entries
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table("name", "summary", "parameters", title="Query catalogue")
+    for q in entries:
+        params = ", ".join(f"{p.name}={p.default or '(all)'}" for p in q.params)
+        table.add_row(q.name, q.summary, params)
+    out.print(table)
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A catalogue query name, a .rq file, or - for stdin.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value; repeatable.",
+                     show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; "
+                   "turtle, ntriples, jsonld for CONSTRUCT/DESCRIBE.")] = "table",
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Run a query on the built store. Parameters are bound by the engine, never pasted."""
+    if fmt not in render.FORMATS:
+        raise fail(f"unknown format {fmt!r}; use one of {', '.join(render.FORMATS)}")
+    proj = Project.locate(project, store)
+    try:
+        entry = _resolve(proj, name)
+        given = dict(_split_param(p) for p in param or [])
+        db = open_store(proj.store_path)
+        bindings = run.bind(db, entry, given)
+        result = run.execute(db, entry.text, bindings)
+    except (catalogue.CatalogueError, run.ParamError, StoreMissing) as error:
+        raise fail(str(error)) from None
+    except SyntaxError as error:
+        raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
+    render.render(result, fmt, title=entry.summary or entry.name)
+
+
+def _resolve(proj: Project, name: str) -> catalogue.CatalogueQuery:
+    if name == "-":
+        text = sys.stdin.read()
+        return catalogue.CatalogueQuery(name="stdin", path=Path("-"), text=text)
+    path = Path(name)
+    if path.suffix == ".rq" and path.is_file():
+        return catalogue.read_query(path)
+    return catalogue.find(proj.queries_dir, name)
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise run.ParamError(f"--param {text!r}: write it as name=value")
+    return key.strip(), value
+
+
+def main() -> None:
+    app()

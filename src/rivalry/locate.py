@@ -1,0 +1,73 @@
+"""Point at the file and line where an entity is written, so reports say where to look."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rivalry.load import FORMATS
+
+
+class Locator:
+    """Finds the first line of a file where an IRI is used as a subject (else anywhere)."""
+
+    def __init__(self, subject_files: dict[str, list[Path]]):
+        self.subject_files = subject_files
+
+    @classmethod
+    def from_quads(cls, quads: list[ox.Quad], origin: dict[str, Path]) -> Locator:
+        files: dict[str, list[Path]] = {}
+        for q in quads:
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode):
+                path = origin.get(q.graph_name.value)
+                if path is not None and path not in files.setdefault(q.subject.value, []):
+                    files[q.subject.value].append(path)
+        return cls(files)
+
+    def locate(self, iri: str | None) -> tuple[Path | None, int | None]:
+        if not iri or iri not in self.subject_files:
+            return None, None
+        for path in self.subject_files[iri]:
+            line = _find_line(path, iri)
+            if line is not None:
+                return path, line
+        return self.subject_files[iri][0], None
+
+
+def _find_line(path: Path, iri: str) -> int | None:
+    spellings = [f"<{iri}>"]
+    for prefix, namespace in _prefixes(path).items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and re.fullmatch(r"[\w.\-]*", local):
+            spellings.append(f"{prefix}:{local}")
+    pattern = "|".join(re.escape(s) + r"(?![\w\-:/])" for s in spellings)
+    anywhere = None
+    for number, line in enumerate(_lines(path), start=1):
+        match = re.search(pattern, line)
+        if match:
+            if not line[: match.start()].strip():
+                return number
+            anywhere = anywhere or number
+    return anywhere
+
+
+@cache
+def _lines(path: Path) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+
+
+@cache
+def _prefixes(path: Path) -> dict[str, str]:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return {}
+    parser = ox.parse(path=str(path), format=fmt)
+    try:
+        for _ in parser:
+            pass
+    except SyntaxError:
+        pass
+    return dict(parser.prefixes)

@@ -1,0 +1,1 @@
+"""The question catalogue: named, parameterised SPARQL queries, run on the store."""

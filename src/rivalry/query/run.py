@@ -1,0 +1,106 @@
+"""Run a query on a store with parameters bound by the engine, never pasted into the text.
+
+Values are bound as SPARQL 1.1 substitutions (SEP-0007): pyoxigraph binds them as if by a
+``BIND`` at the start of the query, which is safe against injection but requires each
+parameter to appear in the ``SELECT`` clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from rivalry.query.catalogue import CatalogueQuery, Param
+from rivalry.vocab import PREFIXES, XSD
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+FIND_BY_LABEL = """
+SELECT ?entity ?label ?wanted WHERE {
+    { ?entity rdfs:label ?label } UNION { ?entity skos:altLabel ?label }
+    FILTER (LCASE(STR(?label)) = LCASE(STR(?wanted)))
+} LIMIT 2"""
+
+
+class ParamError(Exception):
+    pass
+
+
+def bind(
+    store: ox.Store, query: CatalogueQuery, given: dict[str, str]
+) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Turn ``name=value`` strings into typed RDF terms, applying defaults."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise ParamError(f"unknown parameter {unknown[0]!r} for {query.name}; it takes: {names}")
+    bindings = {}
+    for param in query.params:
+        value = given.get(param.name, param.default)
+        if value is None or value == "":
+            continue  # unbound: the query answers for every value
+        bindings[ox.Variable(param.name)] = to_term(store, param, value)
+    return bindings
+
+
+def to_term(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    if param.type == "date":
+        if not DATE.match(value):
+            raise ParamError(f"{param.name}={value!r} is not a date; write it as YYYY-MM-DD")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+    if param.type == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise ParamError(f"{param.name}={value!r} is not a whole number")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    if param.type in ("iri", "entity"):
+        iri = expand(value)
+        if iri is not None:
+            return iri
+        if param.type == "entity":
+            return find_by_label(store, param.name, value)
+        raise ParamError(f"{param.name}={value!r} is not an IRI; give <https://…> or prefix:name")
+    return ox.Literal(value)
+
+
+def expand(value: str) -> ox.NamedNode | None:
+    """Read ``<iri>``, ``https://…`` or ``prefix:local`` (e.g. ``id:state/MY``) as an IRI."""
+    text = value.strip().removeprefix("<").removesuffix(">")
+    if re.match(r"^https?://", text):
+        return _named(text, value)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return _named(PREFIXES[prefix] + local, value)
+    return None
+
+
+def _named(iri: str, original: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as err:
+        raise ParamError(f"{original!r} is not a valid IRI: {err}") from None
+
+
+def find_by_label(store: ox.Store, name: str, label: str) -> ox.NamedNode:
+    rows = list(
+        store.query(
+            FIND_BY_LABEL,
+            prefixes=PREFIXES,
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable("wanted"): ox.Literal(label)},
+        )
+    )
+    if not rows:
+        raise ParamError(f"{name}={label!r}: no entity has that label; give its IRI instead")
+    return rows[0]["entity"]
+
+
+def execute(store: ox.Store, text: str, bindings=None):
+    """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
+    return store.query(
+        text,
+        prefixes=PREFIXES,
+        use_default_graph_as_union=True,
+        substitutions=bindings or None,
+    )

@@ -1,0 +1,64 @@
+"""Materialise the inferences the queries rely on into their own named graph.
+
+Generic OWL rules are built in; domain rules are the ``CONSTRUCT`` queries in
+``ontology/rules/``. All rules run over the union of the dataset, repeatedly, until a
+round adds nothing; only triples not already present anywhere are written, and they go
+to the inferred graph, so asserted and inferred facts stay apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from rivalry.vocab import INFERRED_GRAPH, PREFIXES
+
+OWL_RULES = {
+    "subclass": """
+        CONSTRUCT { ?x a ?super }
+        WHERE { ?x a ?class . ?class rdfs:subClassOf+ ?super . FILTER (isIRI(?super)) }""",
+    "subproperty": """
+        CONSTRUCT { ?s ?super ?o }
+        WHERE { ?p rdfs:subPropertyOf+ ?super . FILTER (isIRI(?super)) ?s ?p ?o . }""",
+    "inverse": """
+        CONSTRUCT { ?o ?q ?s }
+        WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?s ?p ?o . FILTER (!isLiteral(?o)) }""",
+    "symmetric": """
+        CONSTRUCT { ?o ?p ?s }
+        WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . FILTER (!isLiteral(?o)) }""",
+    # one more hop per round; the fixpoint loop completes the closure
+    "transitive": """
+        CONSTRUCT { ?s ?p ?o }
+        WHERE { ?p a owl:TransitiveProperty . ?s ?p ?m . ?m ?p ?o . }""",
+}
+
+MAX_ROUNDS = 50
+
+
+def rule_queries(rules_dir: Path) -> dict[str, str]:
+    rules = dict(OWL_RULES)
+    for path in sorted(rules_dir.glob("*.rq")):
+        rules[path.stem] = path.read_text(encoding="utf-8")
+    return rules
+
+
+def materialise(store: ox.Store, rules: dict[str, str]) -> int:
+    """Run the rules to a fixpoint; return how many triples were inferred."""
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    total = 0
+    for _ in range(MAX_ROUNDS):
+        new: set[ox.Triple] = set()
+        for query in rules.values():
+            for triple in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+                if triple not in new and not _present(store, triple):
+                    new.add(triple)
+        if not new:
+            return total
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in new)
+        total += len(new)
+    raise RuntimeError(f"inference did not settle after {MAX_ROUNDS} rounds; a rule keeps growing")
+
+
+def _present(store: ox.Store, triple: ox.Triple) -> bool:
+    return next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object)), None) is not None

@@ -1,0 +1,137 @@
+"""OWL 2 DL consistency of ontology plus facts, checked by HermiT through owlready2.
+
+HermiT rejects literals outside the OWL 2 datatype map (xsd:date, xsd:gYear), so
+triples with such values are left out of the export; dates are checked by the time
+shapes instead. When HermiT finds the graph inconsistent, it says nothing about why,
+so the usual causes (disjoint types, functional properties with two values, a thing
+related to itself by an irreflexive property) are looked up with SPARQL and named.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import owlready2
+import pyoxigraph as ox
+
+from rivalry.validate.report import Problem
+from rivalry.vocab import PREFIXES, XSD
+
+_UNSUPPORTED = {XSD + "date", XSD + "gYear"}
+RULE = "owl-consistency"
+
+
+def is_consistent(triples: Iterable[ox.Triple]) -> bool:
+    """True when HermiT finds the triples (ontology included) consistent."""
+    kept = (
+        t
+        for t in triples
+        if not (isinstance(t.object, ox.Literal) and t.object.datatype.value in _UNSUPPORTED)
+    )
+    with tempfile.TemporaryDirectory(prefix="rivalry-owl-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        ox.serialize(kept, str(path), format=ox.RdfFormat.N_TRIPLES)
+        world = owlready2.World()
+        world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            owlready2.sync_reasoner_hermit(
+                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+            )
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return False
+        finally:
+            world.close()
+    return True
+
+
+def owl_problems(store: ox.Store) -> list[Problem]:
+    """Check a store (ontology, facts and inferences) and explain an inconsistency."""
+    triples = (q.triple for q in store)
+    if is_consistent(triples):
+        return []
+    causes = explain(store)
+    if causes:
+        return causes
+    return [
+        Problem(
+            severity="violation",
+            layer="owl",
+            rule=RULE,
+            message="HermiT finds the graph logically inconsistent with the ontology, and no "
+            "simple cause was found. Check the types and functional properties of the "
+            "entities you changed.",
+        )
+    ]
+
+
+_DISJOINT = """
+SELECT DISTINCT ?x ?first ?second WHERE {
+    ?axiom a owl:AllDisjointClasses ;
+           owl:members/rdf:rest*/rdf:first ?a , ?b .
+    FILTER (?a != ?b)
+    GRAPH ?g1 { ?x a ?first } GRAPH ?g2 { ?x a ?second }
+    FILTER (?g1 != trg:inferred && ?g2 != trg:inferred)
+    ?first rdfs:subClassOf* ?a . ?second rdfs:subClassOf* ?b .
+    FILTER (STR(?first) < STR(?second))
+}"""
+
+_FUNCTIONAL = """
+SELECT DISTINCT ?x ?p ?v1 ?v2 WHERE {
+    ?p a owl:FunctionalProperty .
+    ?x ?p ?v1 , ?v2 .
+    FILTER (STR(?v1) < STR(?v2))
+}"""
+
+_IRREFLEXIVE = """
+SELECT DISTINCT ?x ?p WHERE { ?p a owl:IrreflexiveProperty . ?x ?p ?x . }"""
+
+
+def explain(store: ox.Store) -> list[Problem]:
+    """Name the facts behind an inconsistency, by the patterns that usually cause one."""
+    problems = []
+
+    def select(query: str):
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+    for row in select(_DISJOINT):
+        problems.append(
+            _problem(
+                row["x"],
+                f"is typed both as {_short(row['first'])} and as {_short(row['second'])}, which "
+                "the ontology declares disjoint. Remove the wrong rdf:type, or use two IRIs.",
+            )
+        )
+    for row in select(_FUNCTIONAL):
+        problems.append(
+            _problem(
+                row["x"],
+                f"has two values for {_short(row['p'])}, which allows only one: "
+                f"{_short(row['v1'])} and {_short(row['v2'])}. OWL would have to treat them as "
+                "the same thing. Keep one, or record the change over time as a timed relation.",
+            )
+        )
+    for row in select(_IRREFLEXIVE):
+        problems.append(
+            _problem(row["x"], f"is related to itself by {_short(row['p'])}, which forbids that.")
+        )
+    return problems
+
+
+def _problem(focus: ox.NamedNode, text: str) -> Problem:
+    return Problem(
+        severity="violation",
+        layer="owl",
+        rule=RULE,
+        message=f"OWL: {_short(focus)} {text}",
+        focus=focus.value if isinstance(focus, ox.NamedNode) else None,
+    )
+
+
+def _short(term) -> str:
+    value = getattr(term, "value", str(term))
+    for prefix, namespace in PREFIXES.items():
+        if value.startswith(namespace):
+            return f"{prefix}:{value[len(namespace):]}"
+    return value

@@ -1,0 +1,41 @@
+"""IRIs of the graph: the vocabulary, shapes, data and named-graph namespaces."""
+
+BASE = "https://w3id.org/tech-rivalry/"
+TR = BASE + "ontology#"
+TRSH = BASE + "shapes#"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+SHAPES_GRAPH = GRAPH + "shapes"
+INFERRED_GRAPH = GRAPH + "inferred"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SH = "http://www.w3.org/ns/shacl#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+# Prefixes offered to every query, so catalogue and ad-hoc queries stay short.
+PREFIXES = {
+    "tr": TR,
+    "trsh": TRSH,
+    "id": ID,
+    "trg": GRAPH,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "sh": SH,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "schema": SCHEMA,
+}
