@@ -77,6 +77,3 @@ def _count_sources(target: ox.Store) -> int:
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a tr:SourceDocument }"
     rows = list(target.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
     return int(rows[0]["n"].value)
-
-
-

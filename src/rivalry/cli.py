@@ -8,7 +8,7 @@ unknown query, unparsable file — reported with file, line and column).
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -40,7 +40,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
@@ -48,13 +48,20 @@ class ReportFormat(str, Enum):
 
 ProjectOpt = Annotated[
     Path | None,
-    typer.Option("--project", help="Project folder (ontology/, graph/, queries/). "
-                 "Default: $RIVALRY_PROJECT or this checkout.", show_default=False),
+    typer.Option(
+        "--project",
+        help="Project folder (ontology/, graph/, queries/). "
+        "Default: $RIVALRY_PROJECT or this checkout.",
+        show_default=False,
+    ),
 ]
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="On-disk store folder. Default: $RIVALRY_STORE or "
-                 "<project>/.rivalry/store.", show_default=False),
+    typer.Option(
+        "--store",
+        help="On-disk store folder. Default: $RIVALRY_STORE or <project>/.rivalry/store.",
+        show_default=False,
+    ),
 ]
 OwlOpt = Annotated[
     bool, typer.Option("--owl/--no-owl", help="Run the OWL consistency check (HermiT, needs Java).")
@@ -110,11 +117,21 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
 
 @app.command()
 def validate(
-    files: Annotated[list[Path] | None, typer.Argument(
-        help="Extra Turtle/TriG/N-Triples/N-Quads/JSON-LD files to validate with the graph.",
-        show_default=False)] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text for people, json "
-                   "for programs, turtle for a W3C SHACL validation report.")] = ReportFormat.text,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Extra Turtle/TriG/N-Triples/N-Quads/JSON-LD files to validate with the graph.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people, json for programs, turtle for a W3C SHACL validation report.",
+        ),
+    ] = ReportFormat.text,
     project: ProjectOpt = None,
     owl: OwlOpt = True,
 ) -> None:
@@ -189,11 +206,19 @@ def list_queries(
 
 @app.command()
 def query(
-    name: Annotated[str, typer.Argument(help="A catalogue query name, a .rq file, or - for stdin.")],
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value; repeatable.",
-                     show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; "
-                   "turtle, ntriples, jsonld for CONSTRUCT/DESCRIBE.")] = "table",
+    name: Annotated[str, typer.Argument(help="Catalogue query name, .rq file, or - for stdin.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value; repeatable.", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, tsv, json, xml; turtle, ntriples, jsonld for CONSTRUCT/DESCRIBE.",
+        ),
+    ] = "table",
     project: ProjectOpt = None,
     store: StoreOpt = None,
 ) -> None:

@@ -23,7 +23,10 @@ OWL_RULES = {
         WHERE { ?p rdfs:subPropertyOf+ ?super . FILTER (isIRI(?super)) ?s ?p ?o . }""",
     "inverse": """
         CONSTRUCT { ?o ?q ?s }
-        WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?s ?p ?o . FILTER (!isLiteral(?o)) }""",
+        WHERE {
+            { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+            ?s ?p ?o . FILTER (!isLiteral(?o))
+        }""",
     "symmetric": """
         CONSTRUCT { ?o ?p ?s }
         WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . FILTER (!isLiteral(?o)) }""",
@@ -61,4 +64,5 @@ def materialise(store: ox.Store, rules: dict[str, str]) -> int:
 
 
 def _present(store: ox.Store, triple: ox.Triple) -> bool:
-    return next(iter(store.quads_for_pattern(triple.subject, triple.predicate, triple.object)), None) is not None
+    matches = store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+    return next(iter(matches), None) is not None

@@ -133,5 +133,5 @@ def _short(term) -> str:
     value = getattr(term, "value", str(term))
     for prefix, namespace in PREFIXES.items():
         if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace):]}"
+            return f"{prefix}:{value[len(namespace) :]}"
     return value

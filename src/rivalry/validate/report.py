@@ -66,7 +66,13 @@ class Report:
         order = {s: i for i, s in enumerate(SEVERITIES)}
         return sorted(
             set(self.problems),
-            key=lambda p: (order[p.severity], str(p.file or ""), p.line or 0, p.focus or "", p.rule),
+            key=lambda p: (
+                order[p.severity],
+                str(p.file or ""),
+                p.line or 0,
+                p.focus or "",
+                p.rule,
+            ),
         )
 
     def to_json(self) -> str:

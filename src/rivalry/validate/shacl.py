@@ -73,5 +73,5 @@ def compact(iri) -> str:
     text = str(iri)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return text

@@ -1,0 +1,34 @@
+# The two entry points: `make run` builds the graph and asks the story's questions;
+# `make test` installs the test tools, lints and runs the whole test suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations
+
+.PHONY: run test setup lint clean
+
+run: $(VENV)/.installed
+	$(BIN)/rivalry build
+	@for q in $(STORY); do $(BIN)/rivalry query $$q || exit $$?; done
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .rivalry .pytest_cache .ruff_cache
