@@ -10,11 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry import reason, store
-from rivalry.load import Sources, load_project
+from rivalry.load import load_project
 from rivalry.project import Project
 from rivalry.validate.report import Report
 from rivalry.validate.run import validate
-from rivalry.vocab import PREFIXES, TR
+from rivalry.vocab import INFERRED_GRAPH, PREFIXES, TR
 
 COUNT_BY_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
@@ -35,18 +35,14 @@ class BuildResult:
     swapped: bool = False
 
 
-def load_dataset(target: ox.Store, sources: Sources, rules_dir: Path) -> int:
-    """Load parsed quads into ``target`` and materialise; return the inferred count."""
-    target.extend(sources.all_quads())
-    return reason.materialise(target, reason.rule_queries(rules_dir))
-
-
 def build(project: Project, *, owl: bool = True) -> BuildResult:
     sources = load_project(project)
     tmp = store.staging_path(project.store_path)
     try:
-        staged = ox.Store(str(tmp))
-        inferred = load_dataset(staged, sources, project.rules_dir)
+        staged = reason.materialised(sources, project.rules_dir, ox.Store(str(tmp)))
+        inferred = sum(
+            1 for _ in staged.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))
+        )
         report = validate(staged, sources, owl=owl)
         result = BuildResult(
             store_path=project.store_path,

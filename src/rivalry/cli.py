@@ -19,13 +19,12 @@ from rich.table import Table
 
 from rivalry import __version__
 from rivalry.build import build as run_build
-from rivalry.build import load_dataset
-from rivalry.load import ParseError, load_project
+from rivalry.load import ParseError
 from rivalry.project import Project
 from rivalry.query import catalogue, render, run
 from rivalry.store import StoreMissing, open_store
 from rivalry.validate.report import Report
-from rivalry.validate.run import validate as run_validate
+from rivalry.validate.run import check_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
@@ -144,12 +143,9 @@ def validate(
         if not path.is_file():
             raise fail(f"{path}: no such file")
     try:
-        sources = load_project(proj, extra=files or [])
+        report = check_project(proj, files or [], owl=owl)
     except ParseError as error:
         raise fail(str(error)) from None
-    memory = ox.Store()
-    load_dataset(memory, sources, proj.rules_dir)
-    report = run_validate(memory, sources, owl=owl)
     if fmt is ReportFormat.json:
         sys.stdout.write(report.to_json() + "\n")
     elif fmt is ReportFormat.turtle:

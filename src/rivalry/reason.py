@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rivalry.load import Sources
 from rivalry.vocab import INFERRED_GRAPH, PREFIXES
 
 OWL_RULES = {
@@ -61,6 +62,14 @@ def materialise(store: ox.Store, rules: dict[str, str]) -> int:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in new)
         total += len(new)
     raise RuntimeError(f"inference did not settle after {MAX_ROUNDS} rounds; a rule keeps growing")
+
+
+def materialised(sources: Sources, rules_dir: Path, target: ox.Store | None = None) -> ox.Store:
+    """Load parsed sources into ``target`` (default: a new in-memory store) and infer."""
+    target = ox.Store() if target is None else target
+    target.extend(sources.all_quads())
+    materialise(target, rule_queries(rules_dir))
+    return target
 
 
 def _present(store: ox.Store, triple: ox.Triple) -> bool:

@@ -1,0 +1,56 @@
+"""Shared fixtures: the real project, and a store built from it once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rivalry.build import BuildResult, build
+from rivalry.load import Sources, load_project
+from rivalry.project import Project
+from rivalry.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Project:
+    return Project.locate(ROOT, tmp_path_factory.mktemp("store") / "store")
+
+
+@pytest.fixture(scope="session")
+def sources(project) -> Sources:
+    return load_project(project)
+
+
+@pytest.fixture(scope="session")
+def built(project) -> BuildResult:
+    """The shipped graph, built with every check (OWL included) into a fresh on-disk store."""
+    result = build(project, owl=True)
+    assert result.swapped, [p.message for p in result.report.violations]
+    return result
+
+
+@pytest.fixture(scope="session")
+def store(built, project):
+    return open_store(project.store_path)
+
+
+def rivalry(*args: str, store: Path | None = None, stdin: str | None = None):
+    """Run the real CLI in a subprocess, as a user would."""
+    env = dict(os.environ)
+    if store is not None:
+        env["RIVALRY_STORE"] = str(store)
+    return subprocess.run(
+        [sys.executable, "-m", "rivalry", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

@@ -1,0 +1,77 @@
+"""The build: the shipped graph builds, validates and is consistent; rebuilding is
+idempotent; a build that fails validation keeps the previous store."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from rivalry.build import build
+from rivalry.project import Project
+from rivalry.store import open_store
+from rivalry.vocab import INFERRED_GRAPH
+
+pytestmark = pytest.mark.owl
+
+
+def test_shipped_graph_builds_and_conforms(built):
+    assert built.swapped
+    assert built.report.violations == []
+    assert built.sources >= 15
+    assert built.asserted > 500
+    assert built.inferred > 0
+    for kind in (
+        "State",
+        "Ministry",
+        "Agency",
+        "Firm",
+        "Chip",
+        "Event",
+        "Claim",
+        "Law",
+        "Guidance",
+    ):
+        assert built.classes.get(kind, 0) >= 1, kind
+
+
+def test_inferences_live_in_their_own_graph(store):
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    assert any(True for _ in store.quads_for_pattern(None, None, None, inferred))
+    # nothing inferred is also asserted: the two never overlap
+    for quad in store.quads_for_pattern(None, None, None, inferred):
+        others = [q for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)]
+        assert [q.graph_name for q in others] == [inferred]
+
+
+def _snapshot(path):
+    store = open_store(path)
+    quads = {str(q) for q in store}
+    del store
+    return quads
+
+
+def test_rebuild_is_idempotent(tmp_path):
+    project = Project.locate(store=tmp_path / "store")
+    first = build(project, owl=False)
+    before = _snapshot(project.store_path)
+    second = build(project, owl=False)
+    assert first.swapped and second.swapped
+    assert _snapshot(project.store_path) == before
+
+
+def test_failed_build_keeps_previous_store(tmp_path):
+    root = Project.locate().root
+    copy = tmp_path / "project"
+    for part in ("ontology", "graph", "queries"):
+        shutil.copytree(root / part, copy / part)
+    project = Project.locate(copy, tmp_path / "store")
+    assert build(project, owl=False).swapped
+    before = _snapshot(project.store_path)
+    shutil.copy(root / "tests" / "fixtures" / "chip-as-state.trig", copy / "graph" / "bad.trig")
+    failed = build(project, owl=False)
+    assert not failed.swapped
+    assert any(p.rule == "trsh:DisjointTypesShape" for p in failed.report.violations)
+    assert _snapshot(project.store_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "store"]

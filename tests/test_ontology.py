@@ -1,0 +1,107 @@
+"""Ontology hygiene: every term is labelled and defined, the ontology has a version IRI,
+every class is constrained by a shape, and the ontology is consistent under HermiT."""
+
+from __future__ import annotations
+
+import owlready2
+import pyoxigraph as ox
+import pytest
+
+from rivalry.validate.owl import is_consistent
+from rivalry.vocab import OWL, RDF, RDFS, SH, SKOS, TR
+
+ONTOLOGY_IRI = "https://w3id.org/tech-rivalry/ontology"
+
+
+def _graph(quads) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
+
+
+def _terms(store: ox.Store) -> set[str]:
+    kinds = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
+    terms = set()
+    for kind in kinds:
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + kind)
+        ):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(TR):
+                terms.add(q.subject.value)
+    return terms
+
+
+def _values(store: ox.Store, subject: str, predicate: str) -> list:
+    return [
+        q.object
+        for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)
+    ]
+
+
+def test_ontology_declares_terms(sources):
+    assert len(_terms(_graph(sources.ontology))) > 80
+
+
+def test_every_term_has_english_label_and_definition(sources):
+    store = _graph(sources.ontology)
+    missing = []
+    for term in sorted(_terms(store)):
+        labels = [v for v in _values(store, term, RDFS + "label") if v.language == "en"]
+        definitions = [v for v in _values(store, term, SKOS + "definition") if v.language == "en"]
+        if len(labels) != 1 or len(definitions) != 1:
+            missing.append(term)
+    assert missing == []
+
+
+def test_ontology_has_version_iri(sources):
+    store = _graph(sources.ontology)
+    versions = _values(store, ONTOLOGY_IRI, OWL + "versionIRI")
+    assert len(versions) == 1
+    assert versions[0].value.startswith(ONTOLOGY_IRI + "/")
+
+
+def test_every_class_has_a_shape(sources):
+    ontology, shapes = _graph(sources.ontology), _graph(sources.shapes)
+    classes = {
+        q.subject.value
+        for q in ontology.quads_for_pattern(
+            None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class")
+        )
+        if q.subject.value.startswith(TR)
+    }
+    targeted = {
+        q.object.value
+        for q in shapes.quads_for_pattern(None, ox.NamedNode(SH + "targetClass"), None)
+    }
+    # abstract superclasses are covered through their subclasses' shapes
+    abstract = {TR + "Agent", TR + "Item"}
+    assert sorted(classes - targeted - abstract) == []
+
+
+def test_ontology_loads_in_owlready2(sources, tmp_path):
+    path = tmp_path / "ontology.nt"
+    path.write_bytes(
+        ox.serialize((q.triple for q in sources.ontology), format=ox.RdfFormat.N_TRIPLES)
+    )
+    world = owlready2.World()
+    onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+    names = {c.name for c in onto.world.classes()}
+    assert {"State", "Ministry", "Chip", "LegalInstrument", "ThreatOfCountermeasures"} <= names
+    world.close()
+
+
+@pytest.mark.owl
+def test_ontology_is_consistent_under_hermit(sources):
+    assert is_consistent(q.triple for q in sources.ontology)
+
+
+@pytest.mark.owl
+def test_hermit_detects_a_disjointness_clash(sources):
+    """The consistency check can fail: a chip that is also a state is inconsistent."""
+    thing = ox.NamedNode("https://w3id.org/tech-rivalry/id/chip/test-clash")
+    rdf_type = ox.NamedNode(RDF + "type")
+    clash = [
+        ox.Triple(thing, rdf_type, ox.NamedNode(TR + "Chip")),
+        ox.Triple(thing, rdf_type, ox.NamedNode(TR + "State")),
+    ]
+    assert not is_consistent([*(q.triple for q in sources.ontology), *clash])
