@@ -93,7 +93,7 @@ def test_validate_shipped_graph_is_valid():
 def test_validate_chip_typed_as_state_names_entity_and_rule():
     result = rivalry("validate", "tests/fixtures/chip-as-state.trig")
     assert result.returncode == 1
-    assert "id:chip/test-accelerator" in result.stdout
+    assert "chip:test-accelerator" in result.stdout
     assert "disjoint" in result.stdout
     assert "chip-as-state.trig:" in result.stdout
 

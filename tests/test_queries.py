@@ -61,14 +61,18 @@ def test_golden(query, store):
         GOLDENS.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), f"no golden for {query.name}; review and set RIVALRY_UPDATE_GOLDENS=1"
-    assert text == golden.read_text(encoding="utf-8")
+    # row order within ties is the engine's choice; compare the rows as a set, header first
+    expected = golden.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
+    assert lines[:1] == expected[:1]
+    assert sorted(lines[1:]) == sorted(expected[1:])
 
 
 def test_q1_statements_carry_dates_and_sources(store):
     rows = answer(store, "story-statements")
     bodies = {row["body"] for row in rows}
-    assert {"id:body/my-miti", "id:body/my-communications"} <= bodies
-    miti = [row for row in rows if row["body"] == "id:body/my-miti"]
+    assert {"body:my-miti", "body:my-communications"} <= bodies
+    miti = [row for row in rows if row["body"] == "body:my-miti"]
     assert any(row["date"] == "2025-05-21" for row in miti)
     assert all(row["date"] and row["url"].startswith("http") and row["said"] for row in rows)
 
@@ -76,9 +80,9 @@ def test_q1_statements_carry_dates_and_sources(store):
 def test_q2_us_measures_single_out_ascend_chips(store):
     rows = answer(store, "chips-singled-out")
     chips = {row["chip"] for row in rows}
-    assert {"id:chip/huawei-ascend-910b", "id:chip/huawei-ascend-910c"} <= chips
+    assert {"chip:huawei-ascend-910b", "chip:huawei-ascend-910c"} <= chips
     assert all(row["designer"] == "Huawei" or row["designer"] for row in rows)
-    assert all(row["since"] and row["url"].startswith("http") for row in rows)
+    assert all(row["since"] and row["sources"].startswith("http") for row in rows)
 
 
 def test_q3_timeline_is_ordered_and_sourced(store):
@@ -95,40 +99,38 @@ def test_q3_timeline_is_ordered_and_sourced(store):
 def test_q4_contested_claims_side_by_side(store):
     rows = answer(store, "contested-claims")
     matters = {row["matter"] for row in rows}
-    assert "id:matter/my-government-endorsed-ai-project" in matters
+    assert "matter:my-government-endorsed-ai-project" in matters
     assert all(row["urlA"].startswith("http") and row["urlB"].startswith("http") for row in rows)
 
 
 def test_q5_malaysia_faces_conflicting_obligations(store):
     rows = answer(store, "conflicting-obligations")
-    assert any(row["exposed"] == "id:state/MY" for row in rows)
-    assert all(row["measureSource"] and row["threatSource"] for row in rows)
+    assert any(row["exposed"] == "state:MY" for row in rows)
+    assert all(row["measureSources"] and row["threatSources"] for row in rows)
     only_my = answer(store, "conflicting-obligations", exposed="Malaysia")
-    assert only_my and {row["exposed"] for row in only_my} == {"id:state/MY"}
+    assert only_my and {row["exposed"] for row in only_my} == {"state:MY"}
 
 
 def test_q7_position_changes_between_dates(store):
-    before = answer(store, "position-as-of", entity="id:state/MY", date="2025-05-20")
-    after = answer(store, "position-as-of", entity="id:state/MY", date="2025-05-22")
+    before = answer(store, "position-as-of", entity="state:MY", date="2025-05-20")
+    after = answer(store, "position-as-of", entity="state:MY", date="2025-05-22")
     assert before != after
     endorsed = [r for r in after if "endorse" in r["matterLabel"]]
     assert endorsed and endorsed[-1]["stance"] == "denies"
 
 
 def test_q8_bis_sits_under_commerce(store):
-    rows = answer(store, "organisation-tree", state="id:state/US")
-    bis = [row for row in rows if row["body"] == "id:body/us-bis"]
+    rows = answer(store, "organisation-tree", state="state:US")
+    bis = [row for row in rows if row["body"] == "body:us-bis"]
     assert bis and bis[0]["parentName"] and int(bis[0]["depth"]) == 1
 
 
 def test_entity_parameter_accepts_a_label(store):
-    assert answer(store, "entity", entity="Huawei") == answer(
-        store, "entity", entity="id:firm/huawei"
-    )
+    assert answer(store, "entity", entity="Huawei") == answer(store, "entity", entity="firm:huawei")
 
 
 def test_hostile_parameter_is_bound_not_injected(store):
     hostile = 'x" } UNION { ?s ?p ?o } #'
     with pytest.raises(run.ParamError):
         answer(store, "entity", entity=hostile)
-    assert answer(store, "contested-claims", matter="id:matter/none") == []
+    assert answer(store, "contested-claims", matter="matter:none") == []

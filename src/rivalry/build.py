@@ -65,11 +65,11 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
 
 
 def _classes(target: ox.Store) -> dict[str, int]:
-    rows = target.query(COUNT_BY_CLASS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    rows = target.query(COUNT_BY_CLASS, prefixes=PREFIXES)
     return {row["class"].value.removeprefix(TR): int(row["entities"].value) for row in rows}
 
 
 def _count_sources(target: ox.Store) -> int:
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a tr:SourceDocument }"
-    rows = list(target.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    rows = list(target.query(query, prefixes=PREFIXES))
     return int(rows[0]["n"].value)

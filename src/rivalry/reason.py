@@ -1,9 +1,14 @@
 """Materialise the inferences the queries rely on into their own named graph.
 
 Generic OWL rules are built in; domain rules are the ``CONSTRUCT`` queries in
-``ontology/rules/``. All rules run over the union of the dataset, repeatedly, until a
-round adds nothing; only triples not already present anywhere are written, and they go
-to the inferred graph, so asserted and inferred facts stay apart.
+``ontology/rules/``. All rules run repeatedly over the default graph, until a round adds
+nothing. New triples go to the inferred named graph, so asserted and inferred facts stay
+apart, and to the default graph.
+
+The store's default graph is the set union of every named graph: the same fact stated
+by several sources is there once. Queries run on it (Oxigraph's "union default graph"
+option is a bag: a fact in ten graphs matches ten times, and joins multiply), while
+``GRAPH ?g`` patterns still reach each source's own graph.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ OWL_RULES = {
 }
 
 MAX_ROUNDS = 50
+UNION = ox.DefaultGraph()
 
 
 def rule_queries(rules_dir: Path) -> dict[str, str]:
@@ -54,12 +60,13 @@ def materialise(store: ox.Store, rules: dict[str, str]) -> int:
     for _ in range(MAX_ROUNDS):
         new: set[ox.Triple] = set()
         for query in rules.values():
-            for triple in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+            for triple in store.query(query, prefixes=PREFIXES):
                 if triple not in new and not _present(store, triple):
                     new.add(triple)
         if not new:
             return total
         store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in new)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, UNION) for t in new)
         total += len(new)
     raise RuntimeError(f"inference did not settle after {MAX_ROUNDS} rounds; a rule keeps growing")
 
@@ -67,11 +74,13 @@ def materialise(store: ox.Store, rules: dict[str, str]) -> int:
 def materialised(sources: Sources, rules_dir: Path, target: ox.Store | None = None) -> ox.Store:
     """Load parsed sources into ``target`` (default: a new in-memory store) and infer."""
     target = ox.Store() if target is None else target
-    target.extend(sources.all_quads())
+    quads = sources.all_quads()
+    target.extend(quads)
+    target.extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads)
     materialise(target, rule_queries(rules_dir))
     return target
 
 
 def _present(store: ox.Store, triple: ox.Triple) -> bool:
-    matches = store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+    matches = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, UNION)
     return next(iter(matches), None) is not None

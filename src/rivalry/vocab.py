@@ -22,6 +22,28 @@ ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 
+# One prefix per kind of data IRI (Turtle and SPARQL forbid "/" in a prefixed name).
+KINDS = (
+    "state",
+    "body",
+    "person",
+    "position",
+    "firm",
+    "publisher",
+    "chip",
+    "family",
+    "project",
+    "use",
+    "instrument",
+    "list",
+    "designation",
+    "event",
+    "claim",
+    "matter",
+    "relation",
+    "source",
+)
+
 # Prefixes offered to every query, so catalogue and ad-hoc queries stay short.
 PREFIXES = {
     "tr": TR,
@@ -38,4 +60,14 @@ PREFIXES = {
     "dcterms": DCTERMS,
     "org": ORG,
     "schema": SCHEMA,
+    **{kind: f"{ID}{kind}/" for kind in KINDS},
 }
+
+
+def compact(iri: str) -> str:
+    """Write an IRI with the longest matching prefix, as people write it (state:MY)."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri

@@ -7,9 +7,10 @@ from typing import IO
 
 import pyoxigraph as ox
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from rivalry.vocab import PREFIXES
+from rivalry.vocab import PREFIXES, compact
 
 MACHINE_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -23,6 +24,7 @@ GRAPH_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 FORMATS = ("table", *MACHINE_FORMATS, *GRAPH_FORMATS)
+MIN_COLUMN_WIDTH = 14  # below this a column wraps into an unreadable strip
 
 
 def render(result, fmt: str, out: IO[bytes] | None = None, title: str | None = None) -> int | None:
@@ -43,27 +45,32 @@ def render(result, fmt: str, out: IO[bytes] | None = None, title: str | None = N
 
 
 def _table(result, title: str | None) -> int:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    """A table when the columns fit the terminal, else one block of ``name: value`` per row."""
+    console = Console(emoji=False, highlight=False)
     variables = [v.value for v in result.variables]
-    for name in variables:
-        table.add_column(name, overflow="fold")
-    count = 0
-    for row in result:
-        table.add_row(*(short(row[name]) for name in variables))
-        count += 1
-    console = Console()
-    console.print(table)
-    console.print(f"{count} row{'s' if count != 1 else ''}", style="dim")
-    return count
+    rows = [[short(row[name]) for name in variables] for row in result]
+    if console.width >= MIN_COLUMN_WIDTH * len(variables):
+        table = Table(title=title, header_style="bold")
+        for name in variables:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        if title:
+            console.print(title, style="bold")
+        width = max(len(name) for name in variables)
+        for number, row in enumerate(rows, start=1):
+            console.rule(f"{number}", style="dim")
+            for name, value in zip(variables, row, strict=True):
+                if value:
+                    console.print(f"[bold]{name:>{width}}[/]  {escape(value)}")
+    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+    return len(rows)
 
 
 def short(term) -> str:
     """A term as a person reads it: prefixed IRIs, plain literal values."""
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace) :]}"
-        return term.value
-    return term.value
+    return compact(term.value) if isinstance(term, ox.NamedNode) else term.value

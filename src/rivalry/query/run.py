@@ -87,7 +87,6 @@ def find_by_label(store: ox.Store, name: str, label: str) -> ox.NamedNode:
         store.query(
             FIND_BY_LABEL,
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
             substitutions={ox.Variable("wanted"): ox.Literal(label)},
         )
     )
@@ -97,10 +96,11 @@ def find_by_label(store: ox.Store, name: str, label: str) -> ox.NamedNode:
 
 
 def execute(store: ox.Store, text: str, bindings=None):
-    """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
-    return store.query(
-        text,
-        prefixes=PREFIXES,
-        use_default_graph_as_union=True,
-        substitutions=bindings or None,
-    )
+    """Run SPARQL on the default graph (the union of all graphs, built by ``reason``)
+    with the project's prefixes predeclared."""
+    try:
+        return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
+    except RuntimeError as err:  # pyoxigraph's word for a parameter the query does not select
+        if "projection" not in str(err):
+            raise
+        raise ParamError(f"{err}; a parameter must appear in the SELECT clause") from None

@@ -17,7 +17,7 @@ import owlready2
 import pyoxigraph as ox
 
 from rivalry.validate.report import Problem
-from rivalry.vocab import PREFIXES, XSD
+from rivalry.vocab import PREFIXES, XSD, compact
 
 _UNSUPPORTED = {XSD + "date", XSD + "gYear"}
 RULE = "owl-consistency"
@@ -48,7 +48,7 @@ def is_consistent(triples: Iterable[ox.Triple]) -> bool:
 
 def owl_problems(store: ox.Store) -> list[Problem]:
     """Check a store (ontology, facts and inferences) and explain an inconsistency."""
-    triples = (q.triple for q in store)
+    triples = (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     if is_consistent(triples):
         return []
     causes = explain(store)
@@ -93,7 +93,7 @@ def explain(store: ox.Store) -> list[Problem]:
     problems = []
 
     def select(query: str):
-        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return store.query(query, prefixes=PREFIXES)
 
     for row in select(_DISJOINT):
         problems.append(
@@ -130,8 +130,6 @@ def _problem(focus: ox.NamedNode, text: str) -> Problem:
 
 
 def _short(term) -> str:
-    value = getattr(term, "value", str(term))
-    for prefix, namespace in PREFIXES.items():
-        if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return value
+    return (
+        compact(term.value) if isinstance(term, ox.NamedNode) else str(getattr(term, "value", term))
+    )

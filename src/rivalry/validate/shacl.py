@@ -9,7 +9,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from rivalry.validate.report import Problem
-from rivalry.vocab import PREFIXES
+from rivalry.vocab import compact
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -52,12 +52,12 @@ def _rule_name(shape, shapes: rdflib.Graph) -> str:
         parent = shapes.value(predicate=SH.property, object=shape)
         if parent is not None:
             shape = parent
-    return compact(shape) if isinstance(shape, rdflib.URIRef) else "shape"
+    return compact(str(shape)) if isinstance(shape, rdflib.URIRef) else "shape"
 
 
 def _fallback_message(results: rdflib.Graph, result) -> str:
     component = results.value(result, SH.sourceConstraintComponent)
-    return f"Fails {compact(component)}" if component else "Fails a shape"
+    return f"Fails {compact(str(component))}" if component else "Fails a shape"
 
 
 def _compact_iris(text: str) -> str:
@@ -67,11 +67,3 @@ def _compact_iris(text: str) -> str:
 
 def _text(term) -> str | None:
     return None if term is None or isinstance(term, rdflib.BNode) else str(term)
-
-
-def compact(iri) -> str:
-    text = str(iri)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
