@@ -39,17 +39,30 @@ def test_shipped_graph_builds_and_conforms(built):
 def test_inferences_live_in_their_own_graph(store):
     inferred = ox.NamedNode(INFERRED_GRAPH)
     assert any(True for _ in store.quads_for_pattern(None, None, None, inferred))
-    # nothing inferred is also asserted: the two never overlap
+    # nothing inferred is also asserted: the two never overlap; the default graph is the
+    # union of both
     for quad in store.quads_for_pattern(None, None, None, inferred):
-        others = [q for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)]
-        assert [q.graph_name for q in others] == [inferred]
+        others = store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        assert {str(q.graph_name) for q in others} == {str(inferred), str(ox.DefaultGraph())}
+
+
+def test_default_graph_is_the_union_of_named_graphs(store):
+    named = {q.triple for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
+    default = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert named == default
 
 
 def _snapshot(path):
+    """The store's quads; blank nodes (only in ontology and shapes) are counted, not named."""
     store = open_store(path)
-    quads = {str(q) for q in store}
+    named = {str(q) for q in store if not _has_blank(q)}
+    blank = sum(1 for q in store if _has_blank(q))
     del store
-    return quads
+    return named, blank
+
+
+def _has_blank(quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 def test_rebuild_is_idempotent(tmp_path):

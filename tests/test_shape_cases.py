@@ -1,5 +1,5 @@
-"""One test per case file under tests/shapes/: the graph plus the case must give exactly
-the expected outcome. The first line of each file says what to expect:
+"""One test per case file under tests/shapes/: the case, checked against the built graph,
+must give the expected outcome. The first line of each file says what to expect:
 
     # expect: valid                -> no violations
     # expect: trsh:StateShape      -> a violation of that rule, on the case's own entities
@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rivalry.load import Sources, parse_file
-from rivalry.validate.run import check_sources
+from rivalry.gate.check import check
 
 CASES = sorted((Path(__file__).parent / "shapes").glob("*/*.trig"))
 EXPECT = re.compile(r"^#\s*expect:\s*(\S+)")
@@ -25,24 +24,16 @@ def expected(path: Path) -> str:
     return match.group(1)
 
 
-def with_case(sources: Sources, path: Path) -> Sources:
-    quads = parse_file(path)
-    origin = dict(sources.origin)
-    for q in quads:
-        origin.setdefault(getattr(q.graph_name, "value", ""), path)
-    return Sources(sources.ontology, sources.shapes, sources.facts + quads, origin)
-
-
 def test_there_are_cases():
     assert len([c for c in CASES if c.parent.name == "invalid"]) >= 25
     assert len([c for c in CASES if c.parent.name == "valid"]) >= 8
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_case(case, sources, project):
+def test_case(case, project, store):
+    """Checked as a change set against the built graph, OWL included."""
     expect = expected(case)
-    needs_owl = expect == "owl-consistency"
-    report = check_sources(with_case(sources, case), project.rules_dir, owl=needs_owl)
+    report = check(project, store, [case])
     own = [p for p in report.violations if p.file == case]
     if expect == "valid":
         assert case.parent.name == "valid"

@@ -7,15 +7,17 @@ parsed quads only where a library needs them (pySHACL).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import rdflib
 
 from rivalry.project import Project
-from rivalry.vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rivalry.vocab import GENID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -51,7 +53,8 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
     try:
         quads = list(ox.parse(path=str(path), format=fmt))
     except SyntaxError as err:
-        message = err.msg.removeprefix("Parser error ")
+        # the location is reported separately, as file:line:column
+        message = re.sub(r"^Parser error (at|between) .*? column \d+: ", "", err.msg)
         raise ParseError(path, err.lineno, err.offset, message) from None
     except (OSError, ValueError) as err:
         raise ParseError(path, None, None, str(err)) from None
@@ -79,19 +82,58 @@ class Sources:
         return self.ontology + self.shapes + self.facts
 
 
-def load_project(project: Project, extra: Iterable[Path] = ()) -> Sources:
-    """Parse the ontology, the shapes, every graph file and any extra files."""
+def skolemise(quads: list[ox.Quad], key: str) -> list[ox.Quad]:
+    """Replace blank nodes by IRIs that are the same on every parse of the same file.
+
+    Parsers name blank nodes at random; numbering them in order of first appearance under
+    ``key`` (the file's name in the project) makes rebuilds identical and lets exports to
+    remote stores replace, not duplicate, them.
+    """
+    names: dict[str, ox.NamedNode] = {}
+
+    def fix(term):
+        if isinstance(term, ox.BlankNode):
+            if term.value not in names:
+                names[term.value] = ox.NamedNode(f"{GENID}{key}/{len(names) + 1}")
+            return names[term.value]
+        return term
+
+    return [ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name)) for q in quads]
+
+
+def load_vocabulary(project: Project) -> Sources:
+    """Parse the ontology and the shapes only."""
     sources = Sources()
     for path in project.ontology_files():
         sources.ontology += parse_file(path, ONTOLOGY_GRAPH)
     for path in project.shape_files():
         sources.shapes += parse_file(path, SHAPES_GRAPH)
-    for path in [*project.graph_files(), *extra]:
-        quads = parse_file(path)
+    return sources
+
+
+def load_change(project: Project, files: Iterable[Path]) -> Sources:
+    """Parse fact files (skolemised), remembering which file each named graph came from."""
+    sources = Sources()
+    for path in files:
+        quads = skolemise(parse_file(path), _key(project, path))
         for q in quads:
             sources.origin.setdefault(graph_key(q.graph_name), path)
         sources.facts += quads
     return sources
+
+
+def load_project(project: Project, extra: Iterable[Path] = ()) -> Sources:
+    """Parse the ontology, the shapes, every graph file and any extra files."""
+    sources = load_vocabulary(project)
+    facts = load_change(project, [*project.graph_files(), *extra])
+    sources.facts, sources.origin = facts.facts, facts.origin
+    return sources
+
+
+def _key(project: Project, path: Path) -> str:
+    path = path.resolve()
+    relative = path.relative_to(project.root) if path.is_relative_to(project.root) else path.name
+    return quote(str(relative).removesuffix(path.suffix), safe="/")
 
 
 def graph_key(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:

@@ -9,6 +9,7 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"
 INFERRED_GRAPH = GRAPH + "inferred"
+GENID = BASE + ".well-known/genid/"  # skolem IRIs for blank nodes in the facts
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -77,6 +77,21 @@ SELECT DISTINCT ?x ?first ?second WHERE {
     FILTER (STR(?first) < STR(?second))
 }"""
 
+# a property's domain or range makes its subject or object an instance of a class; that
+# clashes when the thing is asserted to be of a class disjoint from it
+_DOMAIN_RANGE = """
+SELECT DISTINCT ?x ?p ?expected ?actual WHERE {
+    { ?p rdfs:domain ?expected . GRAPH ?g { ?x ?p ?o } }
+    UNION
+    { ?p rdfs:range ?expected . GRAPH ?g { ?o ?p ?x } FILTER (isIRI(?x)) }
+    FILTER (?g != trg:inferred && isIRI(?expected))
+    GRAPH ?g2 { ?x a ?actual } FILTER (?g2 != trg:inferred)
+    ?axiom a owl:AllDisjointClasses ;
+           owl:members/rdf:rest*/rdf:first ?a , ?b .
+    FILTER (?a != ?b)
+    ?expected rdfs:subClassOf* ?a . ?actual rdfs:subClassOf* ?b .
+}"""
+
 _FUNCTIONAL = """
 SELECT DISTINCT ?x ?p ?v1 ?v2 WHERE {
     ?p a owl:FunctionalProperty .
@@ -101,6 +116,15 @@ def explain(store: ox.Store) -> list[Problem]:
                 row["x"],
                 f"is typed both as {_short(row['first'])} and as {_short(row['second'])}, which "
                 "the ontology declares disjoint. Remove the wrong rdf:type, or use two IRIs.",
+            )
+        )
+    for row in select(_DOMAIN_RANGE):
+        problems.append(
+            _problem(
+                row["x"],
+                f"is used with {_short(row['p'])}, which applies only to a "
+                f"{_short(row['expected'])}, but it is a {_short(row['actual'])}, which cannot "
+                "be one. Use the property meant for this kind of thing, or fix the type.",
             )
         )
     for row in select(_FUNCTIONAL):

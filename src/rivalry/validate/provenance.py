@@ -12,14 +12,15 @@ from rivalry.vocab import TR
 DESCRIBES = ox.NamedNode(TR + "describesGraph")
 
 
-def provenance_problems(sources: Sources) -> list[Problem]:
+def provenance_problems(sources: Sources, graphs: set[str] | None = None) -> list[Problem]:
+    """Problems of the named graphs in ``sources`` (only those in ``graphs``, if given)."""
     problems = []
     described = {q.object.value for q in sources.facts if q.predicate == DESCRIBES}
     seen: set[str] = set()
     for q in sources.facts:
         graph = q.graph_name
         key = graph.value if isinstance(graph, ox.NamedNode) else ""
-        if key in seen:
+        if key in seen or (graphs is not None and key not in graphs):
             continue
         seen.add(key)
         path = sources.origin.get(key)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from rivalry import reason
 from rivalry.load import Sources, load_project, to_rdflib
@@ -18,13 +19,25 @@ from rivalry.validate.report import Report
 from rivalry.validate.shacl import shacl_problems
 
 
-def validate(store: ox.Store, sources: Sources, *, owl: bool = True) -> Report:
-    """SHACL on the asserted facts (with the ontology), provenance, and OWL on everything."""
+def validate(
+    store: ox.Store,
+    sources: Sources,
+    *,
+    owl: bool = True,
+    focus: set[ox.NamedNode] | None = None,
+    graphs: set[str] | None = None,
+) -> Report:
+    """SHACL on the asserted facts (with the ontology), provenance, and OWL on everything.
+
+    ``focus`` limits SHACL to those nodes and ``graphs`` limits the provenance rules to
+    those named graphs, for checking a change set against the graph it joins.
+    """
     report = Report()
     data = to_rdflib(sources.ontology + sources.facts)
     shapes = to_rdflib(sources.shapes)
-    report.extend(shacl_problems(data, shapes))
-    report.extend(provenance_problems(sources))
+    nodes = None if focus is None else [rdflib.URIRef(n.value) for n in focus]
+    report.extend(shacl_problems(data, shapes, focus_nodes=nodes))
+    report.extend(provenance_problems(sources, graphs))
     if owl:
         report.extend(owl_problems(store))
     locator = Locator.from_quads(sources.facts, sources.origin)

@@ -1,0 +1,48 @@
+"""Extract the part of the built graph that a change set can affect.
+
+Validating a change must not mean re-validating the whole graph. Every shape looks at
+a focus node's own triples, the triples of the nodes those point to (types, dates of a
+source, the state of a parent body, the founding date of an actor), and — for the loop
+rules — the chain of parent bodies or parent firms above it. So the neighbourhood of a
+change is: the asserted triples of the nodes it touches, of the nodes those point to,
+of every ancestor in the government and corporate trees, and the source description
+of each named graph involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from rivalry.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, TR
+
+_NOT_FACTS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH}
+DESCRIBES = ox.NamedNode(TR + "describesGraph")
+
+ANCESTORS = """
+SELECT ?node ?ancestor WHERE { ?node (tr:parentBody|tr:subsidiaryOf)+ ?ancestor }"""
+
+
+def asserted(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
+    """The asserted quads about ``subject``, each in its source's named graph."""
+    return [
+        q
+        for q in store.quads_for_pattern(subject, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _NOT_FACTS
+    ]
+
+
+def neighbourhood(store: ox.Store, focus: Iterable[ox.NamedNode]) -> list[ox.Quad]:
+    focus = set(focus)
+    quads = {q for node in focus for q in asserted(store, node)}
+    ancestors = set()
+    for node in focus:
+        rows = store.query(ANCESTORS, prefixes=PREFIXES, substitutions={ox.Variable("node"): node})
+        ancestors.update(row["ancestor"] for row in rows)
+    reached = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | ancestors
+    for node in reached - focus:
+        quads.update(asserted(store, node))
+    for graph in {q.graph_name for q in quads}:
+        quads.update(store.quads_for_pattern(None, DESCRIBES, graph, graph))
+    return sorted(quads, key=str)
