@@ -40,11 +40,19 @@ def store(built, project):
     return open_store(project.store_path)
 
 
-def rivalry(*args: str, store: Path | None = None, stdin: str | None = None):
+def rivalry(
+    *args: str,
+    store: Path | None = None,
+    project: Path | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+):
     """Run the real CLI in a subprocess, as a user would."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     if store is not None:
         env["RIVALRY_STORE"] = str(store)
+    if project is not None:
+        env["RIVALRY_PROJECT"] = str(project)
     return subprocess.run(
         [sys.executable, "-m", "rivalry", *args],
         cwd=ROOT,

@@ -19,7 +19,10 @@ from rich.table import Table
 
 from rivalry import __version__
 from rivalry.build import build as run_build
-from rivalry.load import ParseError
+from rivalry.gate import merge
+from rivalry.gate.check import check as gate_check
+from rivalry.gate.check import check_change
+from rivalry.load import ParseError, load_change
 from rivalry.project import Project
 from rivalry.query import catalogue, render, run
 from rivalry.store import StoreMissing, open_store
@@ -43,6 +46,7 @@ class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
+    github = "github"
 
 
 ProjectOpt = Annotated[
@@ -91,8 +95,11 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
     proj = Project.locate(project, store)
     with err.status("Building: parse, load, infer, validate…"):
         try:
-            result = run_build(proj, owl=owl)
-        except ParseError as error:
+            with merge.writer_lock(proj):
+                if proj.store_path.exists() and merge.recover(proj):
+                    err.print("An interrupted merge was found and settled before building.")
+                result = run_build(proj, owl=owl)
+        except (ParseError, merge.MergeBusy) as error:
             raise fail(str(error)) from None
     summary = Table(title="Build summary", show_header=False)
     summary.add_row("store", str(result.store_path))
@@ -146,13 +153,108 @@ def validate(
         report = check_project(proj, files or [], owl=owl)
     except ParseError as error:
         raise fail(str(error)) from None
+    _emit(report, fmt)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
+
+
+def _emit(report: Report, fmt: ReportFormat) -> None:
     if fmt is ReportFormat.json:
         sys.stdout.write(report.to_json() + "\n")
     elif fmt is ReportFormat.turtle:
         sys.stdout.write(report.to_turtle())
+    elif fmt is ReportFormat.github:
+        sys.stdout.write(report.to_github())
     else:
         _print_report(report)
+
+
+ChangeFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Change files: Turtle, TriG, N-Triples, N-Quads, JSON-LD or the CSV template.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text for people, json for programs, turtle for a W3C "
+        "SHACL validation report, github for workflow annotations.",
+    ),
+]
+
+
+def _existing(files: list[Path]) -> list[Path]:
+    for path in files:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    return files
+
+
+@app.command()
+def check(
+    files: ChangeFiles,
+    fmt: FormatOpt = ReportFormat.text,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Check new facts against the built graph before they are merged; nothing is written.
+
+    Only the part of the graph the change reaches is validated: SHACL shapes and time
+    rules, provenance, identity (duplicates, unknown IRIs with a "did you mean"),
+    contested claims (a warning) and OWL consistency.
+
+    Exit codes: 0 passes; 1 problems found; 2 usage or input error (file:line:column).
+    """
+    proj = Project.locate(project, store)
+    try:
+        report = gate_check(proj, open_store(proj.store_path), _existing(files), owl=owl)
+    except (ParseError, StoreMissing) as error:
+        raise fail(str(error)) from None
+    _emit(report, fmt)
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
+
+
+@app.command()
+def add(
+    files: ChangeFiles,
+    fmt: FormatOpt = ReportFormat.text,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Check new facts and, only if they pass, merge them into graph/ and the store.
+
+    All or nothing: the source's named-graph file under graph/sources/ and the store are
+    both updated, or neither is, even if the command is killed midway. The merge is
+    recorded (when, from which file) in the graph it adds to.
+
+    Exit codes: 0 passes (merged); 1 problems found (nothing merged); 2 usage or input error.
+    """
+    proj = Project.locate(project, store)
+    _existing(files)
+    try:
+        with merge.writer_lock(proj):
+            if not proj.store_path.exists():
+                raise StoreMissing(proj.store_path)
+            recovered = merge.recover(proj)
+            if recovered:
+                err.print(f"An interrupted merge was found and {recovered}.")
+            db = ox.Store(str(proj.store_path))
+            change = load_change(proj, files)
+            report = check_change(proj, db, change, owl=owl)
+            _emit(report, fmt)
+            if not report.conforms:
+                raise fail("the change does not pass the check; nothing was merged", EXIT_PROBLEMS)
+            result = merge.merge(proj, db, change, files)
+    except (ParseError, StoreMissing, merge.MergeBusy) as error:
+        raise fail(str(error)) from None
+    for path in result.files:
+        out.print(f"[green]Merged[/] into {path.relative_to(proj.root)}")
+    out.print(f"{result.quads} quads added; recorded as {render.short(ox.NamedNode(result.merge))}")
 
 
 def _print_report(report: Report) -> None:

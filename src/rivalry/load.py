@@ -7,6 +7,7 @@ parsed quads only where a library needs them (pySHACL).
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import rdflib
 
+from rivalry.csv_template import CsvError, parse_csv
 from rivalry.project import Project
-from rivalry.vocab import GENID, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rivalry.vocab import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -57,7 +59,13 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
         message = re.sub(r"^Parser error (at|between) .*? column \d+: ", "", err.msg)
         raise ParseError(path, err.lineno, err.offset, message) from None
     except (OSError, ValueError) as err:
-        raise ParseError(path, None, None, str(err)) from None
+        message = str(err)
+        if "LoadDocumentCallback" in message:  # pyoxigraph never fetches a JSON-LD context
+            message = (
+                "the JSON-LD @context refers to a document by URL or file path; contexts "
+                "are never fetched — put the context inline as a JSON object"
+            )
+        raise ParseError(path, None, None, message) from None
     if graph is None:
         return quads
     target = ox.NamedNode(graph)
@@ -115,11 +123,27 @@ def load_change(project: Project, files: Iterable[Path]) -> Sources:
     """Parse fact files (skolemised), remembering which file each named graph came from."""
     sources = Sources()
     for path in files:
-        quads = skolemise(parse_file(path), _key(project, path))
+        raw = parse_csv_facts(project, path) if path.suffix.lower() == ".csv" else parse_file(path)
+        quads = skolemise(raw, _key(project, path))
         for q in quads:
             sources.origin.setdefault(graph_key(q.graph_name), path)
         sources.facts += quads
     return sources
+
+
+def parse_csv_facts(project: Project, path: Path) -> list[ox.Quad]:
+    """Read the curators' CSV template, typing values by the ontology's property ranges."""
+    ranges = {
+        q.subject.value: q.object.value
+        for q in load_vocabulary(project).ontology
+        if q.predicate.value == RDFS + "range" and isinstance(q.object, ox.NamedNode)
+    }
+    try:
+        return parse_csv(path, ranges)
+    except CsvError as err:
+        raise ParseError(path, err.line, err.column, err.message) from None
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ParseError(path, None, None, str(err)) from None
 
 
 def load_project(project: Project, extra: Iterable[Path] = ()) -> Sources:

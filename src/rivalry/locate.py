@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.load import FORMATS
+from rivalry.load import FORMATS, graph_key
+from rivalry.vocab import PREFIXES
 
 
 class Locator:
@@ -20,11 +21,14 @@ class Locator:
     @classmethod
     def from_quads(cls, quads: list[ox.Quad], origin: dict[str, Path]) -> Locator:
         files: dict[str, list[Path]] = {}
-        for q in quads:
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode):
-                path = origin.get(q.graph_name.value)
-                if path is not None and path not in files.setdefault(q.subject.value, []):
-                    files[q.subject.value].append(path)
+        # subjects first, so an entity is found where it is described, not where it is cited
+        for position in ("subject", "object"):
+            for q in quads:
+                term = getattr(q, position)
+                if isinstance(term, ox.NamedNode):
+                    path = origin.get(graph_key(q.graph_name))
+                    if path is not None and path not in files.setdefault(term.value, []):
+                        files[term.value].append(path)
         return cls(files)
 
     def locate(self, iri: str | None) -> tuple[Path | None, int | None]:
@@ -61,6 +65,8 @@ def _lines(path: Path) -> tuple[str, ...]:
 
 @cache
 def _prefixes(path: Path) -> dict[str, str]:
+    if path.suffix.lower() == ".csv":
+        return PREFIXES  # the CSV template takes the project's prefixed names
     fmt = FORMATS.get(path.suffix.lower())
     if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return {}

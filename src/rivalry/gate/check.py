@@ -14,6 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry import reason
+from rivalry.gate.contested import contested_problems
+from rivalry.gate.identity import identity_problems
 from rivalry.gate.neighbourhood import neighbourhood
 from rivalry.load import Sources, load_change, load_vocabulary
 from rivalry.project import Project
@@ -37,4 +39,7 @@ def check_change(project: Project, store: ox.Store, change: Sources, *, owl: boo
         origin=change.origin,
     )
     merged = reason.materialised(context, project.rules_dir)
-    return validate(merged, context, owl=owl, focus=focus, graphs=set(change.origin))
+    gate_problems = identity_problems(store, change) + contested_problems(store, change)
+    return validate(
+        merged, context, owl=owl, focus=focus, graphs=set(change.origin), also=gate_problems
+    )

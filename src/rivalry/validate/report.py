@@ -88,6 +88,18 @@ class Report:
         }
         return json.dumps({**summary, "problems": rows}, indent=2, ensure_ascii=False)
 
+    def to_github(self) -> str:
+        """GitHub Actions workflow commands, one annotation per problem."""
+        lines = []
+        for p in self.sorted():
+            level = "error" if p.severity == "violation" else "warning"
+            where = [f"file={p.file}"] if p.file else []
+            where += [f"line={p.line}"] if p.line else []
+            where += [f"col={p.column}"] if p.column else []
+            where.append(f"title={_escape(p.rule, True)}")
+            lines.append(f"::{level} {','.join(where)}::{_escape(p.message)}")
+        return "\n".join(lines) + ("\n" if lines else "")
+
     def to_turtle(self) -> str:
         """The report as a W3C SHACL validation report (sh:ValidationReport)."""
         sh = lambda name: ox.NamedNode(SH + name)  # noqa: E731
@@ -119,6 +131,12 @@ class Report:
                 triples.append(ox.Triple(result, sh("value"), ox.Literal(p.value)))
         prefixes = {"sh": SH, "trsh": TRSH, "xsd": XSD}
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
+
+
+def _escape(text: str, in_property: bool = False) -> str:
+    """Escape for a workflow command: %, CR and LF always; ':' and ',' inside properties."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
 
 
 def _rule_iri(rule: str) -> ox.NamedNode:

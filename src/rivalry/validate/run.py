@@ -15,7 +15,7 @@ from rivalry.locate import Locator
 from rivalry.project import Project
 from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
-from rivalry.validate.report import Report
+from rivalry.validate.report import Problem, Report
 from rivalry.validate.shacl import shacl_problems
 
 
@@ -26,13 +26,15 @@ def validate(
     owl: bool = True,
     focus: set[ox.NamedNode] | None = None,
     graphs: set[str] | None = None,
+    also: Iterable[Problem] = (),
 ) -> Report:
     """SHACL on the asserted facts (with the ontology), provenance, and OWL on everything.
 
     ``focus`` limits SHACL to those nodes and ``graphs`` limits the provenance rules to
-    those named graphs, for checking a change set against the graph it joins.
+    those named graphs, for checking a change set against the graph it joins; ``also``
+    adds problems found by other layers, so that all are located and reported together.
     """
-    report = Report()
+    report = Report(list(also))
     data = to_rdflib(sources.ontology + sources.facts)
     shapes = to_rdflib(sources.shapes)
     nodes = None if focus is None else [rdflib.URIRef(n.value) for n in focus]

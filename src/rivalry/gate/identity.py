@@ -1,0 +1,179 @@
+"""Identity rules for a change set: no second IRI for a thing the graph already has, and
+no reference to an IRI the graph does not know without a "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import pycountry
+import pyoxigraph as ox
+
+from rivalry.load import Sources
+from rivalry.validate.report import Problem
+from rivalry.vocab import ID, PREFIXES, RDF, RDFS, SKOS, TR, compact
+
+TYPE = ox.NamedNode(RDF + "type")
+LABEL = ox.NamedNode(RDFS + "label")
+EXACT = ox.NamedNode(SKOS + "exactMatch")
+ISO = ox.NamedNode(TR + "isoCode")
+
+SAME_KEY = """
+SELECT DISTINCT ?existing ?key WHERE { ?existing ?property ?key . }"""
+
+# kinds whose keys are names a curator types, so a near miss is likely a typo
+NAMED_KINDS = {
+    "state",
+    "body",
+    "person",
+    "firm",
+    "publisher",
+    "chip",
+    "family",
+    "project",
+    "instrument",
+    "list",
+    "designation",
+    "matter",
+}
+
+# scans only the entities of one type, so the cost follows that type's size, not the graph's
+SAME_TYPE_LABELS = """
+SELECT DISTINCT ?type ?existing ?label WHERE { ?existing a ?type ; rdfs:label ?label . }"""
+
+KNOWN_IN_KIND = """
+SELECT DISTINCT ?kind ?known WHERE {
+    ?known a ?class . FILTER (STRSTARTS(STR(?known), ?kind))
+}"""
+
+
+def normalise(label: str) -> str:
+    """Case, accents, punctuation and spacing do not make a different name."""
+    text = unicodedata.normalize("NFKD", label).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
+    facts = [q.triple for q in change.facts]
+    subjects = {t.subject for t in facts if isinstance(t.subject, ox.NamedNode)}
+    new = {s for s in subjects if not _known(store, s)}
+    problems = []
+    typed = {t.subject for t in facts if t.predicate == TYPE}
+    for entity in sorted(new, key=str):
+        problems += _duplicates(store, entity, facts)
+        similar = _similar(store, entity)
+        if entity not in typed:
+            hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
+            problems.append(
+                Problem(
+                    severity="violation",
+                    layer="identity",
+                    rule="untyped-entity",
+                    message=f"{compact(entity.value)} is not in the graph and the change gives it "
+                    f"no type, so nothing can check it.{hint}",
+                    focus=entity.value,
+                )
+            )
+        elif similar:
+            problems.append(
+                Problem(
+                    severity="warning",
+                    layer="identity",
+                    rule="similar-iri",
+                    message=f"{compact(entity.value)} is new, but the graph has "
+                    f"{compact(similar)}. Did you mean {compact(similar)}? If they are "
+                    "different things, ignore this warning.",
+                    focus=entity.value,
+                )
+            )
+    defined = subjects | {ox.NamedNode(v) for v in PREFIXES.values()}
+    for term in sorted({t.object for t in facts if isinstance(t.object, ox.NamedNode)}, key=str):
+        if term.value.startswith(ID) and term not in defined and not _known(store, term):
+            problems.append(_dangling(store, term))
+    return problems
+
+
+def _known(store: ox.Store, term: ox.NamedNode) -> bool:
+    pattern = store.quads_for_pattern(term, None, None, ox.DefaultGraph())
+    return next(iter(pattern), None) is not None
+
+
+def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -> list[Problem]:
+    problems = []
+    mine = [t for t in facts if t.subject == entity]
+    for code in {t.object.value for t in mine if t.predicate == ISO}:
+        if pycountry.countries.get(alpha_2=code) is None:
+            problems.append(
+                Problem(
+                    severity="violation",
+                    layer="identity",
+                    rule="unknown-country-code",
+                    message=f"{compact(entity.value)} has ISO code {code!r}, which ISO 3166-1 does "
+                    "not assign to any country. Use the state's two-letter code, e.g. MY.",
+                    focus=entity.value,
+                )
+            )
+    for prop, what in ((EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")):
+        for value in {t.object for t in mine if t.predicate == prop}:
+            for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
+                if q.subject != entity:
+                    problems.append(_duplicate(entity, q.subject, f"{what} ({_text(value)})"))
+    labels = {normalise(t.object.value) for t in mine if t.predicate == LABEL}
+    types = {t.object for t in mine if t.predicate == TYPE}
+    for kind in types if labels else ():
+        rows = store.query(
+            SAME_TYPE_LABELS, prefixes=PREFIXES, substitutions={ox.Variable("type"): kind}
+        )
+        for row in rows:
+            if row["existing"] != entity and normalise(row["label"].value) in labels:
+                why = f"the same name and type ({row['label'].value}, {compact(kind.value)})"
+                problems.append(_duplicate(entity, row["existing"], why))
+    return problems
+
+
+def _duplicate(entity: ox.NamedNode, existing: ox.NamedNode, why: str) -> Problem:
+    return Problem(
+        severity="violation",
+        layer="identity",
+        rule="duplicate-entity",
+        message=f"{compact(entity.value)} is new, but {compact(existing.value)} already exists "
+        f"with {why}. Use {compact(existing.value)} instead of minting a second IRI for it.",
+        focus=entity.value,
+    )
+
+
+def _similar(store: ox.Store, term: ox.NamedNode) -> str | None:
+    """The known IRI of the same kind (state/, firm/, …) whose key is closest to ``term``'s."""
+    kind, _, key = term.value.rpartition("/")
+    if kind.removeprefix(ID) not in NAMED_KINDS:
+        return None
+    rows = store.query(
+        KNOWN_IN_KIND,
+        prefixes=PREFIXES,
+        substitutions={ox.Variable("kind"): ox.Literal(kind + "/")},
+    )
+    known = {row["known"].value.rpartition("/")[2] for row in rows} - {key}
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+    return f"{kind}/{close[0]}" if close else None
+
+
+def _dangling(store: ox.Store, term: ox.NamedNode) -> Problem:
+    close = _similar(store, term)
+    hint = (
+        f" Did you mean {compact(close)}?"
+        if close
+        else " Define it (type and label) in the change."
+    )
+    return Problem(
+        severity="violation",
+        layer="identity",
+        rule="unknown-entity",
+        message=f"{compact(term.value)} is not in the graph, nor defined by the change.{hint}",
+        focus=term.value,
+    )
+
+
+def _text(term) -> str:
+    return compact(term.value) if isinstance(term, ox.NamedNode) else term.value
