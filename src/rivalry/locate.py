@@ -42,6 +42,8 @@ class Locator:
 
 
 def _find_line(path: Path, iri: str) -> int | None:
+    if not path.is_file():  # a change built in memory has no file to point into
+        return None
     spellings = [f"<{iri}>"]
     for prefix, namespace in _prefixes(path).items():
         local = iri[len(namespace) :]

@@ -17,6 +17,7 @@ from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
 from rivalry.validate.shacl import shacl_problems
+from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
 
 
 def validate(
@@ -36,15 +37,29 @@ def validate(
     """
     report = Report(list(also))
     data = to_rdflib(sources.ontology + sources.facts)
-    shapes = to_rdflib(sources.shapes)
+    shapes = to_rdflib(without_sparql(sources.shapes))
     nodes = None if focus is None else [rdflib.URIRef(n.value) for n in focus]
     report.extend(shacl_problems(data, shapes, focus_nodes=nodes))
+    # the SPARQL-based constraints run on Oxigraph, over what pySHACL sees: facts + ontology
+    report.extend(
+        sparql_problems(
+            _default_graph(sources.ontology + sources.facts),
+            load_constraints(_default_graph(sources.shapes)),
+            None if focus is None else {n.value for n in focus},
+        )
+    )
     report.extend(provenance_problems(sources, graphs))
     if owl:
         report.extend(owl_problems(store))
     locator = Locator.from_quads(sources.facts, sources.origin)
     report.problems = [_located(p, locator) for p in report.problems]
     return report
+
+
+def _default_graph(quads: list[ox.Quad]) -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return store
 
 
 def check_project(project: Project, extra: Iterable[Path] = (), *, owl: bool = True) -> Report:

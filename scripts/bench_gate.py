@@ -1,0 +1,112 @@
+"""Benchmark the consistency gate: `rivalry check` of a 100-fact change set against full
+pySHACL re-validation, on generated graphs of several sizes.
+
+    .venv/bin/python scripts/bench_gate.py                    # 10k, 100k, 1M triples
+    .venv/bin/python scripts/bench_gate.py --sizes 10000 100000 --full-max 100000
+
+Writes benchmarks/gate.md and benchmarks/gate.json and prints the table. Figures are
+medians of --repeat runs (check) or one run (full re-validation, which takes minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import pyshacl
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from rivalry import reason
+from rivalry.gate.check import check_change
+from rivalry.load import Sources, load_vocabulary, to_rdflib
+from rivalry.project import Project
+from rivalry.synthetic import change_set, generate
+
+OUT = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def seconds(action) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def measure(project: Project, size: int, repeat: int, full_max: int) -> dict:
+    vocabulary = load_vocabulary(project)
+    data = generate(size)
+    base = Sources(vocabulary.ontology, vocabulary.shapes, data.quads)
+    load_s, store = seconds(lambda: reason.materialised(base, project.rules_dir))
+    quads = change_set(data, facts=100, broken=9)
+    change = Sources(facts=quads, origin={q.graph_name.value: Path("change.trig") for q in quads})
+    runs = [seconds(lambda: check_change(project, store, change, owl=False)) for _ in range(repeat)]
+    check_s = statistics.median(t for t, _ in runs)
+    violations = len(runs[0][1].violations)
+    owl_s, _ = seconds(lambda: check_change(project, store, change, owl=True))
+    row = {
+        "triples": len(data.quads),
+        "change_triples": len(quads),
+        "load_and_infer_s": round(load_s, 2),
+        "check_s": round(check_s, 3),
+        "check_with_owl_s": round(owl_s, 2),
+        "violations_found": violations,
+        "full_shacl_s": None,
+        "ratio": None,
+    }
+    if len(data.quads) <= full_max:
+        graph = to_rdflib(vocabulary.ontology + data.quads + quads)
+        shapes = to_rdflib(vocabulary.shapes)
+        full_s, _ = seconds(
+            lambda: pyshacl.validate(graph, shacl_graph=shapes, advanced=True, allow_warnings=True)
+        )
+        row["full_shacl_s"] = round(full_s, 2)
+        row["ratio"] = round(full_s / check_s, 1)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--full-max",
+        type=int,
+        default=1_000_000,
+        help="skip full re-validation above this many triples",
+    )
+    args = parser.parse_args()
+    project = Project.locate()
+    rows = [
+        measure(project, size, args.repeat, args.full_max)
+        for size in track(args.sizes, description="Benchmarking the gate")
+    ]
+    machine = (
+        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    )
+    OUT.mkdir(exist_ok=True)
+    (OUT / "gate.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+    columns = list(rows[0])
+    lines = [
+        "# Gate benchmark: check of a 100-fact change set vs full pySHACL re-validation",
+        "",
+        f"Machine: {machine}, {__import__('os').cpu_count()} cores. "
+        "Command: `.venv/bin/python scripts/bench_gate.py`.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
+    lines += ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
+    (OUT / "gate.md").write_text("\n".join(lines) + "\n")
+    table = Table(*columns, title="Gate benchmark")
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
