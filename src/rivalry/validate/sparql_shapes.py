@@ -44,15 +44,17 @@ class SparqlConstraint:
         The target IRIs come from the project's own shapes files, never from user input.
         """
         inner = re.sub(r"\$this\b", "?this", self.select)
-        targets = " UNION ".join(
-            "{ ?this a/rdfs:subClassOf* <%s> }" % iri
-            if kind == "class"
-            else "{ ?this <%s> ?targetValue }" % iri  # noqa: UP031
-            for kind, iri in self.targets
-        )
+        targets = " UNION ".join(_target(kind, iri) for kind, iri in self.targets)
         return (
             f"SELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} {{ {inner} }} }}"
         )
+
+
+def _target(kind: str, iri: str) -> str:
+    node = str(ox.NamedNode(iri))  # serialised by the engine's own term type: always <…>
+    if kind == "class":
+        return f"{{ ?this a/rdfs:subClassOf* {node} }}"
+    return f"{{ ?this {node} ?targetValue }}"
 
 
 def load_constraints(shapes: ox.Store) -> list[SparqlConstraint]:
