@@ -5,6 +5,7 @@ nothing, and a merge killed at any point leaves files and store consistent."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import signal
@@ -168,7 +169,8 @@ def test_rejected_add_changes_nothing(workspace):
     assert snapshot(workspace) == before
 
 
-def _kill_at(workspace: Path, point: str, change: Path) -> None:
+def _paused_add(workspace: Path, point: str, change: Path) -> subprocess.Popen:
+    """Start `rivalry add` and return once it stands still at the fault point ``point``."""
     env = {
         "RIVALRY_FAULT_PAUSE": point,
         "RIVALRY_PROJECT": str(workspace),
@@ -177,17 +179,25 @@ def _kill_at(workspace: Path, point: str, change: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "rivalry", "add", str(change), "--no-owl"],
         cwd=ROOT,
-        env={**__import__("os").environ, **env},
+        env={**os.environ, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     for line in process.stdout:
         if f"paused at {point}" in line:
-            break
+            return process
+    raise AssertionError(f"rivalry add never reached {point}: {process.stderr.read()}")
+
+
+def _kill(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+
+
+def _kill_at(workspace: Path, point: str, change: Path) -> None:
+    _kill(_paused_add(workspace, point, change))
 
 
 def test_killed_before_commit_leaves_everything_as_before(workspace):
@@ -213,24 +223,8 @@ def test_killed_after_commit_is_completed_by_the_next_writer(workspace):
 
 
 def test_a_second_writer_is_refused(workspace):
-    env = {
-        "RIVALRY_FAULT_PAUSE": "journal",
-        "RIVALRY_PROJECT": str(workspace),
-        "RIVALRY_STORE": str(workspace / ".rivalry" / "store"),
-    }
-    first = subprocess.Popen(
-        [sys.executable, "-m", "rivalry", "add", str(GATE / "accepted" / "nquads.nq"), "--no-owl"],
-        cwd=ROOT,
-        env={**__import__("os").environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in first.stdout:
-        if "paused at journal" in line:
-            break
+    first = _paused_add(workspace, "journal", GATE / "accepted" / "nquads.nq")
     second = run(workspace, "add", str(GATE / "accepted" / "ministry-renamed.trig"))
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=30)
+    _kill(first)
     assert second.returncode == 2
     assert "another rivalry build or add" in second.stderr

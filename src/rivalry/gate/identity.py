@@ -67,27 +67,19 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
         if entity not in typed:
             hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
             problems.append(
-                Problem(
-                    severity="violation",
-                    layer="identity",
-                    rule="untyped-entity",
-                    message=f"{compact(entity.value)} is not in the graph and the change gives it "
+                _problem(
+                    "untyped-entity",
+                    entity,
+                    f"{compact(entity.value)} is not in the graph and the change gives it "
                     f"no type, so nothing can check it.{hint}",
-                    focus=entity.value,
                 )
             )
         elif similar:
-            problems.append(
-                Problem(
-                    severity="warning",
-                    layer="identity",
-                    rule="similar-iri",
-                    message=f"{compact(entity.value)} is new, but the graph has "
-                    f"{compact(similar)}. Did you mean {compact(similar)}? If they are "
-                    "different things, ignore this warning.",
-                    focus=entity.value,
-                )
+            message = (
+                f"{compact(entity.value)} is new, but the graph has {compact(similar)}. Did you "
+                f"mean {compact(similar)}? If they are different things, ignore this warning."
             )
+            problems.append(_problem("similar-iri", entity, message, severity="warning"))
     defined = subjects | {ox.NamedNode(v) for v in PREFIXES.values()}
     for term in sorted({t.object for t in facts if isinstance(t.object, ox.NamedNode)}, key=str):
         if term.value.startswith(ID) and term not in defined and not _known(store, term):
@@ -105,16 +97,11 @@ def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -
     mine = [t for t in facts if t.subject == entity]
     for code in {t.object.value for t in mine if t.predicate == ISO}:
         if pycountry.countries.get(alpha_2=code) is None:
-            problems.append(
-                Problem(
-                    severity="violation",
-                    layer="identity",
-                    rule="unknown-country-code",
-                    message=f"{compact(entity.value)} has ISO code {code!r}, which ISO 3166-1 does "
-                    "not assign to any country. Use the state's two-letter code, e.g. MY.",
-                    focus=entity.value,
-                )
+            message = (
+                f"{compact(entity.value)} has ISO code {code!r}, which ISO 3166-1 does not "
+                "assign to any country. Use the state's two-letter code, e.g. MY."
             )
+            problems.append(_problem("unknown-country-code", entity, message))
     for prop, what in ((EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")):
         for value in {t.object for t in mine if t.predicate == prop}:
             for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
@@ -133,14 +120,16 @@ def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -
     return problems
 
 
+def _problem(rule: str, entity: ox.NamedNode, message: str, severity="violation") -> Problem:
+    return Problem(severity, "identity", rule, message, focus=entity.value)
+
+
 def _duplicate(entity: ox.NamedNode, existing: ox.NamedNode, why: str) -> Problem:
-    return Problem(
-        severity="violation",
-        layer="identity",
-        rule="duplicate-entity",
-        message=f"{compact(entity.value)} is new, but {compact(existing.value)} already exists "
+    return _problem(
+        "duplicate-entity",
+        entity,
+        f"{compact(entity.value)} is new, but {compact(existing.value)} already exists "
         f"with {why}. Use {compact(existing.value)} instead of minting a second IRI for it.",
-        focus=entity.value,
     )
 
 
@@ -166,13 +155,8 @@ def _dangling(store: ox.Store, term: ox.NamedNode) -> Problem:
         if close
         else " Define it (type and label) in the change."
     )
-    return Problem(
-        severity="violation",
-        layer="identity",
-        rule="unknown-entity",
-        message=f"{compact(term.value)} is not in the graph, nor defined by the change.{hint}",
-        focus=term.value,
-    )
+    message = f"{compact(term.value)} is not in the graph, nor defined by the change.{hint}"
+    return _problem("unknown-entity", term, message)
 
 
 def _text(term) -> str:
