@@ -354,5 +354,33 @@ def _split_param(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+@app.command()
+def serve(
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    host: Annotated[
+        str, typer.Option(help="Interface to bind; loopback by default.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a query may run before it is stopped.")
+    ] = 30.0,
+) -> None:
+    """Serve the built store: a read-only SPARQL 1.1 endpoint at /sparql, linked data under
+    /id/ (303 to /page/ or /data/ by Accept), pages, the query catalogue and VoID."""
+    import uvicorn
+
+    from rivalry.serve.app import Server
+
+    proj = Project.locate(project, store)
+    try:
+        server = Server(proj, workers=workers, timeout=timeout)
+    except StoreMissing as error:
+        raise fail(str(error)) from None
+    err.print(f"Serving {proj.store_path} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(server.app(), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()

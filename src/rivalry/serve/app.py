@@ -1,0 +1,448 @@
+"""The web application: SPARQL 1.1 Protocol at /sparql, linked data under /id/, pages.
+
+Every query, the pages' included, runs in the worker pool with a deadline; the server
+process itself only opens the store read-only for quick label look-ups.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from html import escape
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request as HttpRequest
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from rivalry.project import Project
+from rivalry.query import catalogue, run
+from rivalry.serve import html
+from rivalry.serve.workers import (
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    QueryError,
+    QueryTimeout,
+    Request,
+    WorkerPool,
+    to_tuple,
+)
+from rivalry.store import open_store
+from rivalry.vocab import BASE, PREFIXES
+
+MAX_BODY = 1024 * 1024
+MEDIA = {
+    "application/sparql-results+json": ("select", "json"),
+    "application/json": ("select", "json"),
+    "application/sparql-results+xml": ("select", "xml"),
+    "application/xml": ("select", "xml"),
+    "text/csv": ("select", "csv"),
+    "text/tab-separated-values": ("select", "tsv"),
+    "text/turtle": ("graph", "turtle"),
+    "application/n-triples": ("graph", "ntriples"),
+    "application/ld+json": ("graph", "jsonld"),
+    "application/rdf+xml": ("graph", "rdfxml"),
+}
+FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+
+DESCRIBE = """
+SELECT ?entity ?direction ?p ?o ?oLabel ?graph ?source ?sourceTitle WHERE {
+    { GRAPH ?graph { ?entity ?p ?o } BIND ("out" AS ?direction) }
+    UNION
+    { GRAPH ?graph { ?o ?p ?entity } BIND ("in" AS ?direction) }
+    FILTER (?graph != trg:inferred && ?graph != trg:ontology && ?graph != trg:shapes)
+    OPTIONAL { ?o rdfs:label ?oLabel FILTER (LANG(?oLabel) = "en") }
+    OPTIONAL { ?source tr:describesGraph ?graph . OPTIONAL { ?source tr:title ?sourceTitle } }
+} ORDER BY ?direction ?p ?o"""
+
+# the data document of an entity: what it says and what points to it
+ABOUT = "CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }"
+
+TIMELINE = """
+SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
+    { ?event tr:actor ?entity } UNION { ?event tr:about ?entity }
+    UNION { ?event tr:invokes ?entity }
+    ?event tr:onDate ?date .
+    GRAPH ?tg { ?event a ?class } FILTER (?tg != trg:inferred)
+    ?class rdfs:label ?kind .
+    OPTIONAL { ?event tr:summary ?summary }
+} ORDER BY ?date ?event"""
+
+SEARCH = """
+SELECT DISTINCT ?q ?entity ?label ?type WHERE {
+    ?entity rdfs:label|skos:altLabel ?label .
+    FILTER (CONTAINS(LCASE(STR(?label)), LCASE(STR(?q))) && STRSTARTS(STR(?entity), STR(id:)))
+    OPTIONAL {
+        ?entity a ?class . FILTER (STRSTARTS(STR(?class), STR(tr:))) ?class rdfs:label ?type
+    }
+} ORDER BY STRLEN(STR(?label)) LIMIT 50"""
+
+COUNTS = """
+SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+    VALUES (?class ?what) { (tr:State "states") (tr:GovernmentBody "government bodies")
+        (tr:Firm "firms") (tr:Chip "chips") (tr:LegalInstrument "legal instruments")
+        (tr:Event "events") (tr:Claim "claims") (tr:SourceDocument "source documents") }
+    ?x a ?class .
+} GROUP BY ?what ORDER BY DESC(?n)"""
+
+
+class Server:
+    def __init__(self, project: Project, workers: int = 2, timeout: float = 30.0, base: str = BASE):
+        self.project, self.base = project, base
+        self.pool = WorkerPool(str(project.store_path), size=workers, timeout=timeout)
+        self.lookups = open_store(project.store_path)
+        self.linker = html.Linker(base)
+
+    # ------------------------------------------------------------ running queries
+
+    async def select(self, query: str, bindings: dict | None = None) -> dict:
+        request = Request(
+            query, "json", bindings=tuple((k, *to_tuple(v)) for k, v in (bindings or {}).items())
+        )
+        body, _ = await run_in_threadpool(self.pool.run, request)
+        return json.loads(body)
+
+    # ------------------------------------------------------------ SPARQL protocol
+
+    async def sparql(self, request: HttpRequest) -> Response:
+        params = dict(request.query_params)
+        query = params.get("query")
+        if "update" in params:
+            return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        if request.method == "POST":
+            body = await request.body()
+            if len(body) > MAX_BODY:
+                return _error(413, f"The request body is larger than {MAX_BODY} bytes.")
+            kind = request.headers.get("content-type", "").split(";")[0].strip()
+            if kind == "application/sparql-query":
+                query = body.decode("utf-8", errors="replace")
+            elif kind == "application/x-www-form-urlencoded":
+                form = await request.form()
+                if "update" in form:
+                    return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+                query = form.get("query")
+            elif kind == "application/sparql-update":
+                return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            else:
+                return _error(
+                    415,
+                    f"Unsupported content type {kind!r}: send "
+                    "application/sparql-query or a form with query=.",
+                )
+        if query is None:
+            return self.service_description(request)
+        if FORBIDDEN.search(query):
+            return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
+        select_format, graph_format = _negotiate(request)
+        job = Request(
+            query,
+            select_format,
+            graph_format,
+            tuple(request.query_params.getlist("default-graph-uri")),
+            tuple(request.query_params.getlist("named-graph-uri")),
+        )
+        try:
+            body, media = await run_in_threadpool(self.pool.run, job)
+        except QueryError as err:
+            return _error(400, f"Malformed or failing query: {err}")
+        except QueryTimeout as err:
+            return _error(503, f"{err}. Narrow the query (add LIMIT, bind more variables).")
+        return Response(body, media_type=media)
+
+    def service_description(self, request: HttpRequest) -> Response:
+        endpoint = str(request.url.replace(query=""))
+        results = "".join(
+            f"    sd:resultFormat <http://www.w3.org/ns/formats/{name}> ;\n"
+            for name in (
+                "SPARQL_Results_JSON",
+                "SPARQL_Results_XML",
+                "SPARQL_Results_CSV",
+                "SPARQL_Results_TSV",
+                "Turtle",
+                "N-Triples",
+                "JSON-LD",
+                "RDF_XML",
+            )
+        )
+        text = (
+            "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
+            f"[] a sd:Service ;\n    sd:endpoint <{endpoint}> ;\n"
+            "    sd:supportedLanguage sd:SPARQL11Query ;\n"
+            f"{results}"
+            "    sd:feature sd:UnionDefaultGraph ;\n"
+            f"    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .\n"
+        )
+        return Response(text, media_type="text/turtle; charset=utf-8")
+
+    # ------------------------------------------------------------ linked data
+
+    async def resource(self, request: HttpRequest) -> Response:
+        """/id/… : 303 See Other to the page or the data document, by Accept."""
+        path = request.path_params["path"]
+        accept = request.headers.get("accept", "")
+        for media, ext in (
+            ("text/turtle", "ttl"),
+            ("application/ld+json", "jsonld"),
+            ("application/n-triples", "nt"),
+            ("application/rdf+xml", "rdf"),
+        ):
+            if media in accept:
+                return RedirectResponse(f"/data/{path}.{ext}", status_code=303)
+        return RedirectResponse(f"/page/{path}", status_code=303)
+
+    async def data(self, request: HttpRequest) -> Response:
+        path, ext = request.path_params["path"], request.path_params["ext"]
+        formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+        if ext not in formats:
+            return _error(404, f"No data format .{ext}; use .ttl, .jsonld, .nt or .rdf.")
+        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        job = Request(ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
+        body, media = await run_in_threadpool(self.pool.run, job)
+        return Response(body, media_type=media)
+
+    # ------------------------------------------------------------ pages
+
+    async def home(self, request: HttpRequest) -> Response:
+        counts = await self.select(COUNTS)
+        items = "".join(
+            f"<li>{escape(r['n']['value'])} {escape(r['what']['value'])}</li>"
+            for r in counts["results"]["bindings"]
+        )
+        body = (
+            "<p>An open knowledge graph of the technology rivalry between states: states, "
+            "government bodies, firms, chips, legal instruments, and the dated events and "
+            "sourced claims that link them.</p>"
+            "<form action='/search' method='get'><label>Find an entity "
+            "<input name='q' type='search' placeholder='e.g. Ascend 910C'></label> "
+            "<button type='submit'>Search</button></form>"
+            f"<h2>In the graph</h2><ul>{items}</ul>"
+            "<p><a href='/queries'>Ask the catalogue's questions</a> · "
+            "<a href='/sparql-editor'>write SPARQL</a> · SPARQL endpoint: <code>/sparql</code></p>"
+        )
+        return HTMLResponse(html.page("Tech Rivalry Knowledge Graph", body))
+
+    async def search(self, request: HttpRequest) -> Response:
+        text = request.query_params.get("q", "").strip()[:200]
+        rows = []
+        if text:
+            found = await self.select(SEARCH, {"q": ox.Literal(text)})
+            rows = found["results"]["bindings"]
+        items = "".join(
+            f"<li>{self.linker.link(r['entity']['value'], r['label']['value'])} "
+            f"<span class='muted'>{escape(r.get('type', {}).get('value', ''))}</span></li>"
+            for r in rows
+        )
+        body = (
+            f"<form action='/search'><input name='q' type='search' value='{escape(text)}'> "
+            f"<button type='submit'>Search</button></form><ul class='results'>{items}</ul>"
+            + ("" if rows or not text else "<p>Nothing found.</p>")
+        )
+        return HTMLResponse(html.page(f"Search: {text}" if text else "Search", body))
+
+    async def entity(self, request: HttpRequest) -> Response:
+        path = request.path_params["path"]
+        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        facts = (await self.select(DESCRIBE, {"entity": iri}))["results"]["bindings"]
+        if not facts:
+            return HTMLResponse(
+                html.page("Not found", f"<p>{escape(iri.value)} is not in the graph.</p>"), 404
+            )
+        events = (await self.select(TIMELINE, {"entity": iri}))["results"]["bindings"]
+        label = next(
+            (
+                f["o"]["value"]
+                for f in facts
+                if f["direction"]["value"] == "out" and f["p"]["value"].endswith("#label")
+            ),
+            path,
+        )
+        link = self.linker
+
+        def rows(direction: str) -> str:
+            """One row per fact, with every source that states it."""
+            grouped: dict[tuple[str, str], list] = {}
+            for f in facts:
+                if f["direction"]["value"] == direction:
+                    grouped.setdefault((json.dumps(f["p"]), json.dumps(f["o"])), []).append(f)
+            out = []
+            for group in grouped.values():
+                first = group[0]
+                sources = "<br>".join(
+                    link.link(f["source"]["value"], f.get("sourceTitle", {}).get("value"))
+                    for f in group
+                    if f.get("source")
+                )
+                value = link.cell(first["o"], first.get("oLabel", {}).get("value"))
+                out.append(
+                    f"<tr><td>{link.link(first['p']['value'])}</td><td>{value}</td>"
+                    f"<td>{sources}</td></tr>"
+                )
+            return "".join(out)
+
+        timeline = "".join(
+            f"<li>{escape(e['date']['value'])} — "
+            f"{link.link(e['event']['value'], e['kind']['value'])}: "
+            f"{escape(e.get('summary', {}).get('value', ''))}</li>"
+            for e in events
+        )
+        body = (
+            f"<p class='muted'><code>{escape(iri.value)}</code> · data: "
+            f"<a href='/data/{escape(path)}.ttl'>Turtle</a> "
+            f"<a href='/data/{escape(path)}.jsonld'>JSON-LD</a> "
+            f"<a href='/data/{escape(path)}.nt'>N-Triples</a></p>"
+            "<h2>Relations</h2><table><thead><tr><th>relation</th><th>value</th><th>source</th>"
+            f"</tr></thead><tbody>{rows('out')}</tbody></table>"
+            "<h2>Referred to by</h2><table><thead><tr><th>relation</th><th>from</th><th>source</th>"
+            f"</tr></thead><tbody>{rows('in')}</tbody></table>"
+            f"<h2>Timeline</h2><ol class='timeline'>{timeline}</ol>"
+        )
+        return HTMLResponse(html.page(label, body))
+
+    async def queries(self, request: HttpRequest) -> Response:
+        items = []
+        for q in catalogue.load_catalogue(self.project.queries_dir):
+            fields = "".join(
+                f"<label>{escape(p.name)} <input name='{escape(p.name)}' "
+                f"value='{escape(p.default or '')}'></label> "
+                for p in q.params
+            )
+            items.append(
+                f"<li><h3>{escape(q.summary)}</h3><p class='muted'>{escape(q.description)}</p>"
+                f"<form action='/queries/{escape(q.name)}' method='get'>{fields}"
+                f"<button type='submit'>Run {escape(q.name)}</button></form></li>"
+            )
+        return HTMLResponse(html.page("Question catalogue", f"<ul>{''.join(items)}</ul>"))
+
+    async def run_query(self, request: HttpRequest) -> Response:
+        name = request.path_params["name"]
+        fmt = request.query_params.get("format", "html")
+        try:
+            entry = catalogue.find(self.project.queries_dir, name)
+            given = {k: v for k, v in request.query_params.items() if k != "format"}
+            bindings = run.bind(self.lookups, entry, given)
+        except (catalogue.CatalogueError, run.ParamError) as err:
+            return _error(400, str(err))
+        job = Request(
+            entry.text,
+            fmt if fmt in SELECT_FORMATS else "json",
+            bindings=tuple((v.value, *to_tuple(t)) for v, t in bindings.items()),
+        )
+        try:
+            body, media = await run_in_threadpool(self.pool.run, job)
+        except QueryTimeout as err:
+            return _error(503, str(err))
+        if fmt in SELECT_FORMATS:
+            headers = {"Content-Disposition": f"attachment; filename={name}.{fmt}"}
+            return Response(body, media_type=media, headers=headers)
+        result = json.loads(body)
+        variables, rows = result["head"]["vars"], result["results"]["bindings"]
+        params = html.query_string(given)
+        body_html = (
+            f"<p>{escape(entry.description)}</p>"
+            f"<p>Download: "
+            f"<a href='/queries/{escape(name)}?{escape(params)}&amp;format=csv'>CSV</a> "
+            f"<a href='/queries/{escape(name)}?{escape(params)}&amp;format=json'>JSON</a> · "
+            f"{len(rows)} rows</p>{html.table(variables, rows, self.linker)}"
+        )
+        return HTMLResponse(html.page(entry.summary or name, body_html))
+
+    async def editor(self, request: HttpRequest) -> Response:
+        query = request.query_params.get("query")
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if ":" not in p)
+        text = (
+            query
+            or prefixes
+            + "\nSELECT ?entity ?label WHERE {\n  ?entity a tr:Chip ; rdfs:label ?label .\n}"
+        )
+        result_html = ""
+        if query:
+            if FORBIDDEN.search(query):
+                result_html = "<p>SERVICE and LOAD are not allowed.</p>"
+            else:
+                try:
+                    body, _ = await run_in_threadpool(self.pool.run, Request(query, "json"))
+                    result = json.loads(body)
+                    if "boolean" in result:
+                        result_html = f"<p>{result['boolean']}</p>"
+                    else:
+                        result_html = html.table(
+                            result["head"]["vars"], result["results"]["bindings"], self.linker
+                        )
+                except (QueryError, QueryTimeout, ValueError) as err:
+                    result_html = f"<p>Error: {escape(str(err))}</p>"
+        body = (
+            "<form method='get' action='/sparql-editor'>"
+            f"<textarea name='query' rows='14'>{escape(text)}</textarea>"
+            "<p><button type='submit'>Run</button></p></form>" + result_html
+        )
+        return HTMLResponse(html.page("SPARQL editor", body))
+
+    async def void(self, request: HttpRequest) -> Response:
+        counts = await self.select(
+            "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s ?p ?o }"
+        )
+        row = counts["results"]["bindings"][0]
+        text = (
+            "@prefix void: <http://rdfs.org/ns/void#> .\n"
+            "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+            f"<{self.base}dataset> a void:Dataset ;\n"
+            '    dcterms:title "Tech Rivalry Knowledge Graph"@en ;\n'
+            f"    void:sparqlEndpoint <{request.url_for('sparql')}> ;\n"
+            f'    void:uriSpace "{self.base}id/" ;\n'
+            f"    void:vocabulary <{self.base}ontology#> ;\n"
+            f"    void:triples {row['triples']['value']} ;\n"
+            f"    void:entities {row['entities']['value']} .\n"
+        )
+        return Response(text, media_type="text/turtle; charset=utf-8")
+
+    def app(self) -> Starlette:
+        routes = [
+            Route("/", self.home),
+            Route("/search", self.search),
+            Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
+            Route("/sparql-editor", self.editor),
+            Route("/queries", self.queries),
+            Route("/queries/{name}", self.run_query),
+            Route("/id/{path:path}", self.resource),
+            Route("/page/{path:path}", self.entity),
+            Route("/data/{path:path}.{ext}", self.data),
+            Route("/.well-known/void", self.void),
+        ]
+        middleware = [
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"])
+        ]
+        return Starlette(routes=routes, middleware=middleware, lifespan=self._lifespan)
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app):
+        yield
+        self.pool.close()
+
+
+def _negotiate(request: HttpRequest) -> tuple[str, str]:
+    """The result formats for SELECT/ASK and for CONSTRUCT/DESCRIBE, from format= or Accept."""
+    select, graph = "json", "turtle"
+    wanted = request.query_params.get("format")
+    if wanted in SELECT_FORMATS:
+        return wanted, graph
+    if wanted in GRAPH_FORMATS:
+        return select, wanted
+    found_select = found_graph = False
+    for part in request.headers.get("accept", "").split(","):
+        media = part.split(";")[0].strip().lower()
+        family, name = MEDIA.get(media, (None, None))
+        if family == "select" and not found_select:
+            select, found_select = name, True
+        elif family == "graph" and not found_graph:
+            graph, found_graph = name, True
+    return select, graph
+
+
+def _error(status: int, message: str) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status)

@@ -1,0 +1,140 @@
+"""Queries run in worker processes that can be killed at a deadline.
+
+Neither pyoxigraph nor rdflib can interrupt a running query, so a slow query must not run
+in the server process: each worker owns a read-only handle on the store, takes one query
+at a time, and is killed and replaced when a query overruns. Other clients are served by
+the other workers meanwhile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from rivalry.vocab import PREFIXES
+
+SELECT_FORMATS = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv; charset=utf-8"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values; charset=utf-8"),
+}
+GRAPH_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+}
+
+
+class QueryError(Exception):
+    """The query is malformed or failed: the client's fault (400)."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past the deadline and its worker was killed (503)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    query: str
+    select_format: str = "json"
+    graph_format: str = "turtle"
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    bindings: tuple[tuple[str, str, str, str], ...] = ()  # (variable, kind, value, extra)
+
+
+def _serve(store_path: str, inbox, outbox) -> None:  # runs in the worker process
+    store = ox.Store.read_only(store_path)
+    while True:
+        request: Request = inbox.recv()
+        try:
+            outbox.send(("ok", *_execute(store, request)))
+        except (SyntaxError, ValueError, OSError, RuntimeError) as err:
+            outbox.send(("error", str(err), ""))
+
+
+def _execute(store: ox.Store, request: Request) -> tuple[bytes, str]:
+    options = {"prefixes": PREFIXES}
+    if request.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    if request.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    if request.bindings:
+        options["substitutions"] = {ox.Variable(n): from_tuple(t) for n, *t in request.bindings}
+    result = store.query(request.query, **options)
+    if isinstance(result, ox.QueryTriples):
+        fmt, media = GRAPH_FORMATS[request.graph_format]
+        return ox.serialize(list(result), format=fmt, prefixes=PREFIXES), media
+    fmt, media = SELECT_FORMATS[request.select_format]
+    return result.serialize(format=fmt), media
+
+
+def to_tuple(term: ox.NamedNode | ox.Literal) -> tuple[str, str, str]:
+    """A term as plain strings, to cross into a worker process."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, "")
+    if term.language:
+        return ("lang", term.value, term.language)
+    return ("literal", term.value, term.datatype.value)
+
+
+def from_tuple(parts) -> ox.NamedNode | ox.Literal:
+    kind, value, extra = parts
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if kind == "lang":
+        return ox.Literal(value, language=extra)
+    return ox.Literal(value, datatype=ox.NamedNode(extra))
+
+
+class Worker:
+    def __init__(self, store_path: str):
+        context = mp.get_context("spawn")  # no fork of a threaded server
+        inbox, self.requests = context.Pipe(duplex=False)
+        self.reply, outbox = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(store_path, inbox, outbox), daemon=True)
+        self.process.start()
+
+    def run(self, request: Request, timeout: float) -> tuple[bytes, str]:
+        self.requests.send(request)
+        if not self.reply.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+        status, body, media = self.reply.recv()
+        if status == "error":
+            raise QueryError(body)
+        return body, media
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+
+
+class WorkerPool:
+    """A fixed number of workers; a query waits for a free one, then runs with a deadline."""
+
+    def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0):
+        self.store_path, self.timeout = store_path, timeout
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        for _ in range(size):
+            self.idle.put(Worker(store_path))
+
+    def run(self, request: Request) -> tuple[bytes, str]:
+        worker = self.idle.get()
+        try:
+            result = worker.run(request, self.timeout)
+        except QueryTimeout:
+            worker.kill()
+            worker = Worker(self.store_path)  # a fresh one takes the killed one's place
+            raise
+        finally:
+            self.idle.put(worker)
+        return result
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().kill()
