@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.table import Table
+from SPARQLWrapper import SPARQLExceptions
 
 from rivalry import __version__
 from rivalry.build import build as run_build
@@ -24,7 +25,7 @@ from rivalry.gate.check import check as gate_check
 from rivalry.gate.check import check_change
 from rivalry.load import ParseError, load_change
 from rivalry.project import Project
-from rivalry.query import catalogue, render, run
+from rivalry.query import catalogue, remote, render, run
 from rivalry.store import StoreMissing, open_store
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
@@ -302,6 +303,17 @@ def list_queries(
     out.print(table)
 
 
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="A SPARQL 1.1 endpoint URL to query instead of the embedded "
+        "store (it must hold the graphs and their union as default graph).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="Catalogue query name, .rq file, or - for stdin.")],
@@ -319,14 +331,24 @@ def query(
     ] = "table",
     project: ProjectOpt = None,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
 ) -> None:
-    """Run a query on the built store. Parameters are bound by the engine, never pasted."""
+    """Run a query on the built store (or --endpoint). Parameters are bound by the engine,
+    never pasted into the query text."""
     if fmt not in render.FORMATS:
         raise fail(f"unknown format {fmt!r}; use one of {', '.join(render.FORMATS)}")
     proj = Project.locate(project, store)
     try:
         entry = _resolve(proj, name)
         given = dict(_split_param(p) for p in param or [])
+        if endpoint:
+            bindings = run.bind(None, entry, given)
+            body = remote.remote_query(endpoint, entry.text, bindings, fmt)
+            if fmt == "table":
+                render.render(remote.RemoteSolutions(body), fmt, title=entry.summary or entry.name)
+            else:
+                sys.stdout.buffer.write(body)
+            return
         db = open_store(proj.store_path)
         bindings = run.bind(db, entry, given)
         result = run.execute(db, entry.text, bindings)
@@ -334,6 +356,8 @@ def query(
         raise fail(str(error)) from None
     except SyntaxError as error:
         raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
+    except (OSError, SPARQLExceptions.SPARQLWrapperException) as error:
+        raise fail(f"{endpoint}: the endpoint failed: {error}") from None
     render.render(result, fmt, title=entry.summary or entry.name)
 
 

@@ -28,7 +28,7 @@ class ParamError(Exception):
 
 
 def bind(
-    store: ox.Store, query: CatalogueQuery, given: dict[str, str]
+    store: ox.Store | None, query: CatalogueQuery, given: dict[str, str]
 ) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
     """Turn ``name=value`` strings into typed RDF terms, applying defaults."""
     declared = {p.name: p for p in query.params}
@@ -45,7 +45,7 @@ def bind(
     return bindings
 
 
-def to_term(store: ox.Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.type == "date":
         if not DATE.match(value):
             raise ParamError(f"{param.name}={value!r} is not a date; write it as YYYY-MM-DD")
@@ -82,7 +82,9 @@ def _named(iri: str, original: str) -> ox.NamedNode:
         raise ParamError(f"{original!r} is not a valid IRI: {err}") from None
 
 
-def find_by_label(store: ox.Store, name: str, label: str) -> ox.NamedNode:
+def find_by_label(store: ox.Store | None, name: str, label: str) -> ox.NamedNode:
+    if store is None:
+        raise ParamError(f"{name}={label!r}: give an IRI (e.g. firm:huawei) for a remote endpoint")
     rows = list(
         store.query(
             FIND_BY_LABEL,

@@ -1,0 +1,93 @@
+"""Run catalogue and ad-hoc queries on any SPARQL 1.1 endpoint instead of the embedded store.
+
+The endpoint must hold what ``rivalry build`` puts in the store: the named graphs, and their
+union as the default graph (``rivalry push`` and the ``oxigraph`` server's
+``--union-default-graph`` both give that). Parameters travel as a ``VALUES`` block at the
+start of the outer ``WHERE`` group — the same "bound before evaluation" meaning the embedded
+engine gives them — with every term written by pyoxigraph's own serialiser, so a value can
+never become query syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, SPARQLWrapper
+
+from rivalry.query.run import ParamError
+from rivalry.vocab import PREFIXES
+
+ACCEPT = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    if not bindings:
+        return text
+    names = " ".join(str(v) for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())  # pyoxigraph's escaped N-Triples form
+    match = WHERE.search(text)
+    if match is None:
+        raise ParamError("a parameterised query needs a WHERE { … } clause to bind into")
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    return text[: match.end()] + block + text[match.end() :]
+
+
+def declared(text: str) -> str:
+    """Prepend the project's prefixes that the query does not declare itself."""
+    own = {m.lower() for m in re.findall(r"PREFIX\s+(\w*):", text, re.IGNORECASE)}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p.lower() not in own]
+    return "\n".join(lines) + "\n" + text
+
+
+def remote_query(endpoint: str, text: str, bindings, fmt: str, timeout: float = 60) -> bytes:
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(timeout))
+    client.setQuery(with_values(declared(text), bindings))
+    client.addCustomHttpHeader("Accept", ACCEPT.get(fmt, ACCEPT["json"]))
+    client.setReturnFormat("json" if fmt == "json" else fmt)
+    response = client.query().response
+    return response.read()
+
+
+class RemoteSolutions:
+    """SPARQL JSON results read back into pyoxigraph terms, for the table renderer."""
+
+    def __init__(self, body: bytes):
+        data = json.loads(body)
+        self.variables = [ox.Variable(v) for v in data["head"].get("vars", [])]
+        self.rows = [
+            _Row({name: _term(value) for name, value in binding.items()})
+            for binding in data.get("results", {}).get("bindings", [])
+        ]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class _Row(dict):
+    def __missing__(self, name):  # an unbound variable, as in pyoxigraph's solutions
+        return None
+
+
+def _term(value: dict):
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
