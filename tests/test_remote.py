@@ -77,3 +77,32 @@ def test_parameters_travel_safely(endpoint, project):
     )
     hostile = rivalry("query", "entity", "-p", 'entity=x" } ?s ?p ?o {', "--endpoint", endpoint)
     assert hostile.returncode == 2
+
+
+def test_serve_pages_and_sparql_from_a_remote_endpoint(endpoint):
+    from test_serve import get
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rivalry", "serve", "--port", str(port), "--endpoint", endpoint],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                status, _, body = get(url, "/page/chip/huawei-ascend-910c")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200 and "General Prohibition 10" in body.decode()
+        status, _, body = get(url, "/queries/chips-singled-out?state=state:US&format=csv")
+        assert status == 200 and "Huawei Ascend 910C" in body.decode()
+        status, _, body = get(
+            url, "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", "application/sparql-results+json"
+        )
+        assert status == 200 and b"true" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -390,19 +390,21 @@ def serve(
     timeout: Annotated[
         float, typer.Option(help="Seconds a query may run before it is stopped.")
     ] = 30.0,
+    endpoint: EndpointOpt = None,
 ) -> None:
-    """Serve the built store: a read-only SPARQL 1.1 endpoint at /sparql, linked data under
-    /id/ (303 to /page/ or /data/ by Accept), pages, the query catalogue and VoID."""
+    """Serve the built store (or --endpoint): a read-only SPARQL 1.1 endpoint at /sparql,
+    linked data under /id/ (303 to /page/ or /data/ by Accept), pages, the query catalogue
+    and VoID."""
     import uvicorn
 
     from rivalry.serve.app import Server
 
     proj = Project.locate(project, store)
     try:
-        server = Server(proj, workers=workers, timeout=timeout)
+        server = Server(proj, workers=workers, timeout=timeout, endpoint=endpoint)
     except StoreMissing as error:
         raise fail(str(error)) from None
-    err.print(f"Serving {proj.store_path} on http://{host}:{port}/ (Ctrl-C stops)")
+    err.print(f"Serving {endpoint or proj.store_path} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(server.app(), host=host, port=port, log_level="warning")
 
 

@@ -29,6 +29,7 @@ from rivalry.serve.workers import (
     SELECT_FORMATS,
     QueryError,
     QueryTimeout,
+    RemotePool,
     Request,
     WorkerPool,
     to_tuple,
@@ -93,10 +94,20 @@ SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
 
 
 class Server:
-    def __init__(self, project: Project, workers: int = 2, timeout: float = 30.0, base: str = BASE):
+    def __init__(
+        self,
+        project: Project,
+        workers: int = 2,
+        timeout: float = 30.0,
+        base: str = BASE,
+        endpoint: str | None = None,
+    ):
         self.project, self.base = project, base
-        self.pool = WorkerPool(str(project.store_path), size=workers, timeout=timeout)
-        self.lookups = open_store(project.store_path)
+        if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
+            self.pool, self.lookups = RemotePool(endpoint, timeout), None
+        else:
+            self.pool = WorkerPool(str(project.store_path), size=workers, timeout=timeout)
+            self.lookups = open_store(project.store_path)
         self.linker = html.Linker(base)
 
     # ------------------------------------------------------------ running queries

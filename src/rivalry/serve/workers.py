@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -138,3 +139,33 @@ class WorkerPool:
     def close(self) -> None:
         while not self.idle.empty():
             self.idle.get_nowait().kill()
+
+
+class RemotePool:
+    """The same interface as the worker pool, answered by a remote SPARQL 1.1 endpoint."""
+
+    def __init__(self, endpoint: str, timeout: float = 30.0):
+        self.endpoint, self.timeout = endpoint, timeout
+
+    def run(self, request: Request) -> tuple[bytes, str]:
+        from rivalry.query.remote import remote_query
+
+        bindings = {ox.Variable(n): from_tuple(t) for n, *t in request.bindings}
+        graph = request.graph_format
+        kind = (
+            "construct"
+            if re.match(
+                r"\s*(PREFIX[^\n]*\n\s*)*(CONSTRUCT|DESCRIBE)", request.query, re.IGNORECASE
+            )
+            else "select"
+        )
+        fmt = graph if kind == "construct" else request.select_format
+        try:
+            body = remote_query(self.endpoint, request.query, bindings, fmt, self.timeout)
+        except Exception as err:  # SPARQLWrapper raises its own and urllib's errors
+            raise QueryError(f"the endpoint {self.endpoint} failed: {err}") from None
+        media = (GRAPH_FORMATS if kind == "construct" else SELECT_FORMATS)[fmt][1]
+        return body, media
+
+    def close(self) -> None:
+        pass
