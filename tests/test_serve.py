@@ -245,3 +245,33 @@ def test_browser_finds_who_restricts_the_910c(server):
             page.click("a >> text=CSV")
         assert Path(download.value.path()).read_text().startswith("state,")
         browser.close()
+
+
+def test_vocabulary_iris_resolve(server):
+    status, _, body = get(server, "/ontology")
+    assert status == 200 and "id='Chip'" in body.decode()
+    status, headers, body = get(server, "/ontology", "text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) > 500
+    status, _, body = get(server, "/shapes")
+    assert status == 200 and "StateShape" in body.decode()
+
+
+def test_source_page_lists_what_the_document_contributed(server):
+    status, _, body = get(server, "/page/source/thestar-2025-05-21-miti")
+    text = body.decode()
+    assert status == 200 and "What this document contributed" in text
+    assert "Ministry of Investment, Trade and Industry" in text
+
+
+def test_result_row_limit_is_signalled_not_truncated(built, project):
+    from rivalry.serve.workers import Request, ResultTooLarge, WorkerPool
+
+    pool = WorkerPool(str(project.store_path), size=1, timeout=30, row_limit=5)
+    try:
+        with pytest.raises(ResultTooLarge, match="more than 5 rows"):
+            pool.run(Request("SELECT * WHERE { ?s ?p ?o }"))
+        body, _ = pool.run(Request("SELECT * WHERE { ?s ?p ?o } LIMIT 5"))
+        assert len(json.loads(body)["results"]["bindings"]) == 5
+    finally:
+        pool.close()

@@ -390,6 +390,9 @@ def serve(
     timeout: Annotated[
         float, typer.Option(help="Seconds a query may run before it is stopped.")
     ] = 30.0,
+    row_limit: Annotated[
+        int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
+    ] = 100_000,
     endpoint: EndpointOpt = None,
 ) -> None:
     """Serve the built store (or --endpoint): a read-only SPARQL 1.1 endpoint at /sparql,
@@ -401,7 +404,9 @@ def serve(
 
     proj = Project.locate(project, store)
     try:
-        server = Server(proj, workers=workers, timeout=timeout, endpoint=endpoint)
+        server = Server(
+            proj, workers=workers, timeout=timeout, endpoint=endpoint, row_limit=row_limit
+        )
     except StoreMissing as error:
         raise fail(str(error)) from None
     err.print(f"Serving {endpoint or proj.store_path} on http://{host}:{port}/ (Ctrl-C stops)")

@@ -31,11 +31,12 @@ from rivalry.serve.workers import (
     QueryTimeout,
     RemotePool,
     Request,
+    ResultTooLarge,
     WorkerPool,
     to_tuple,
 )
 from rivalry.store import open_store
-from rivalry.vocab import BASE, PREFIXES
+from rivalry.vocab import BASE, PREFIXES, compact
 
 MAX_BODY = 1024 * 1024
 MEDIA = {
@@ -62,6 +63,8 @@ SELECT ?entity ?direction ?p ?o ?oLabel ?graph ?source ?sourceTitle WHERE {
     OPTIONAL { ?source tr:describesGraph ?graph . OPTIONAL { ?source tr:title ?sourceTitle } }
 } ORDER BY ?direction ?p ?o"""
 
+WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 # the data document of an entity: what it says and what points to it
 ABOUT = "CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }"
 
@@ -74,6 +77,22 @@ SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
     ?class rdfs:label ?kind .
     OPTIONAL { ?event tr:summary ?summary }
 } ORDER BY ?date ?event"""
+
+CONTRIBUTED = """
+SELECT ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
+    GRAPH ?graph { ?s ?p ?o }
+    OPTIONAL { ?s rdfs:label ?sLabel FILTER (LANG(?sLabel) = "en") }
+    OPTIONAL { ?o rdfs:label ?oLabel FILTER (LANG(?oLabel) = "en") }
+} ORDER BY ?s ?p LIMIT 1000"""
+
+TERMS = """
+SELECT ?graph ?term ?kind ?label ?definition WHERE {
+    GRAPH ?graph {
+        ?term a ?kind ; rdfs:label ?label . OPTIONAL { ?term skos:definition ?definition }
+    }
+    FILTER (isIRI(?term) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                                      owl:AnnotationProperty, sh:NodeShape))
+} ORDER BY ?kind ?label"""
 
 SEARCH = """
 SELECT DISTINCT ?q ?entity ?label ?type WHERE {
@@ -101,12 +120,15 @@ class Server:
         timeout: float = 30.0,
         base: str = BASE,
         endpoint: str | None = None,
+        row_limit: int = 100_000,
     ):
         self.project, self.base = project, base
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
             self.pool, self.lookups = RemotePool(endpoint, timeout), None
         else:
-            self.pool = WorkerPool(str(project.store_path), size=workers, timeout=timeout)
+            self.pool = WorkerPool(
+                str(project.store_path), size=workers, timeout=timeout, row_limit=row_limit
+            )
             self.lookups = open_store(project.store_path)
         self.linker = html.Linker(base)
 
@@ -160,6 +182,8 @@ class Server:
         )
         try:
             body, media = await run_in_threadpool(self.pool.run, job)
+        except ResultTooLarge as err:
+            return _error(400, f"Result too large: {err}")
         except QueryError as err:
             return _error(400, f"Malformed or failing query: {err}")
         except QueryTimeout as err:
@@ -302,6 +326,17 @@ class Server:
             f"{escape(e.get('summary', {}).get('value', ''))}</li>"
             for e in events
         )
+        contributed = ""
+        for fact in facts:
+            if (
+                fact["p"]["value"].endswith("#describesGraph")
+                and fact["direction"]["value"] == "out"
+            ):
+                graph = ox.NamedNode(fact["o"]["value"])
+                found = (await self.select(CONTRIBUTED, {"graph": graph}))["results"]["bindings"]
+                contributed = "<h2>What this document contributed</h2>" + html.table(
+                    ["s", "p", "o"], found, link
+                )
         body = (
             f"<p class='muted'><code>{escape(iri.value)}</code> · data: "
             f"<a href='/data/{escape(path)}.ttl'>Turtle</a> "
@@ -311,7 +346,7 @@ class Server:
             f"</tr></thead><tbody>{rows('out')}</tbody></table>"
             "<h2>Referred to by</h2><table><thead><tr><th>relation</th><th>from</th><th>source</th>"
             f"</tr></thead><tbody>{rows('in')}</tbody></table>"
-            f"<h2>Timeline</h2><ol class='timeline'>{timeline}</ol>"
+            f"<h2>Timeline</h2><ol class='timeline'>{timeline}</ol>{contributed}"
         )
         return HTMLResponse(html.page(label, body))
 
@@ -394,6 +429,35 @@ class Server:
         )
         return HTMLResponse(html.page("SPARQL editor", body))
 
+    async def vocabulary(self, request: HttpRequest) -> Response:
+        """/ontology and /shapes: the vocabulary's IRIs resolve, as Turtle or as a page."""
+        name = request.url.path.strip("/")
+        graph = ox.NamedNode(f"{self.base}graph/{name}")
+        if any(
+            m in request.headers.get("accept", "")
+            for m in ("text/turtle", "application/n-triples", "application/ld+json")
+        ):
+            _, graph_format = _negotiate(request)
+            job = Request(
+                WHOLE_GRAPH, graph_format=graph_format, bindings=(("g", *to_tuple(graph)),)
+            )
+            body, media = await run_in_threadpool(self.pool.run, job)
+            return Response(body, media_type=media)
+        found = (await self.select(TERMS, {"graph": graph}))["results"]["bindings"]
+        items = "".join(
+            f"<tr id='{escape(t['term']['value'].rsplit('#', 1)[-1])}'>"
+            f"<td><code>{escape(compact(t['term']['value']))}</code></td>"
+            f"<td>{escape(t['label']['value'])}</td><td>{escape(compact(t['kind']['value']))}</td>"
+            f"<td>{escape(t.get('definition', {}).get('value', ''))}</td></tr>"
+            for t in found
+        )
+        body = (
+            "<p>As Turtle: request this page with <code>Accept: text/turtle</code>.</p><table>"
+            "<thead><tr><th>term</th><th>label</th><th>kind</th><th>definition</th></tr>"
+            f"</thead><tbody>{items}</tbody></table>"
+        )
+        return HTMLResponse(html.page("Tech Rivalry " + name, body))
+
     async def void(self, request: HttpRequest) -> Response:
         counts = await self.select(
             "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s ?p ?o }"
@@ -424,6 +488,8 @@ class Server:
             Route("/page/{path:path}", self.entity),
             Route("/data/{path:path}.{ext}", self.data),
             Route("/.well-known/void", self.void),
+            Route("/ontology", self.vocabulary),
+            Route("/shapes", self.vocabulary),
         ]
         middleware = [
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"])

@@ -35,6 +35,10 @@ class QueryError(Exception):
     """The query is malformed or failed: the client's fault (400)."""
 
 
+class ResultTooLarge(QueryError):
+    """More rows than the server's cap: refused with a clear message, never cut short."""
+
+
 class QueryTimeout(Exception):
     """The query ran past the deadline and its worker was killed (503)."""
 
@@ -49,17 +53,17 @@ class Request:
     bindings: tuple[tuple[str, str, str, str], ...] = ()  # (variable, kind, value, extra)
 
 
-def _serve(store_path: str, inbox, outbox) -> None:  # runs in the worker process
+def _serve(store_path: str, row_limit: int, inbox, outbox) -> None:  # in the worker process
     store = ox.Store.read_only(store_path)
     while True:
         request: Request = inbox.recv()
         try:
-            outbox.send(("ok", *_execute(store, request)))
-        except (SyntaxError, ValueError, OSError, RuntimeError) as err:
-            outbox.send(("error", str(err), ""))
+            outbox.send(("ok", *_execute(store, request, row_limit)))
+        except (SyntaxError, ValueError, OSError, RuntimeError, QueryError) as err:
+            outbox.send(("too-large" if isinstance(err, ResultTooLarge) else "error", str(err), ""))
 
 
-def _execute(store: ox.Store, request: Request) -> tuple[bytes, str]:
+def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, str]:
     options = {"prefixes": PREFIXES}
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
@@ -72,7 +76,24 @@ def _execute(store: ox.Store, request: Request) -> tuple[bytes, str]:
         fmt, media = GRAPH_FORMATS[request.graph_format]
         return ox.serialize(list(result), format=fmt, prefixes=PREFIXES), media
     fmt, media = SELECT_FORMATS[request.select_format]
+    if isinstance(result, ox.QuerySolutions):
+        rows = _count_rows(store, request, options, row_limit)
+        if rows > row_limit:
+            raise ResultTooLarge(
+                f"the result has more than {row_limit} rows, the server's limit; add LIMIT "
+                "and OFFSET to page through it, or narrow the query"
+            )
     return result.serialize(format=fmt), media
+
+
+def _count_rows(store: ox.Store, request: Request, options: dict, row_limit: int) -> int:
+    """Count a SELECT's rows, stopping one past the limit, on a second evaluation."""
+    count = 0
+    for _ in store.query(request.query, **options):
+        count += 1
+        if count > row_limit:
+            break
+    return count
 
 
 def to_tuple(term: ox.NamedNode | ox.Literal) -> tuple[str, str, str]:
@@ -94,11 +115,13 @@ def from_tuple(parts) -> ox.NamedNode | ox.Literal:
 
 
 class Worker:
-    def __init__(self, store_path: str):
+    def __init__(self, store_path: str, row_limit: int):
         context = mp.get_context("spawn")  # no fork of a threaded server
         inbox, self.requests = context.Pipe(duplex=False)
         self.reply, outbox = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(store_path, inbox, outbox), daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(store_path, row_limit, inbox, outbox), daemon=True
+        )
         self.process.start()
 
     def run(self, request: Request, timeout: float) -> tuple[bytes, str]:
@@ -106,6 +129,8 @@ class Worker:
         if not self.reply.poll(timeout):
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         status, body, media = self.reply.recv()
+        if status == "too-large":
+            raise ResultTooLarge(body)
         if status == "error":
             raise QueryError(body)
         return body, media
@@ -118,11 +143,13 @@ class Worker:
 class WorkerPool:
     """A fixed number of workers; a query waits for a free one, then runs with a deadline."""
 
-    def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0):
-        self.store_path, self.timeout = store_path, timeout
+    def __init__(
+        self, store_path: str, size: int = 2, timeout: float = 30.0, row_limit: int = 100_000
+    ):
+        self.store_path, self.timeout, self.row_limit = store_path, timeout, row_limit
         self.idle: queue.Queue[Worker] = queue.Queue()
         for _ in range(size):
-            self.idle.put(Worker(store_path))
+            self.idle.put(Worker(store_path, row_limit))
 
     def run(self, request: Request) -> tuple[bytes, str]:
         worker = self.idle.get()
@@ -130,7 +157,7 @@ class WorkerPool:
             result = worker.run(request, self.timeout)
         except QueryTimeout:
             worker.kill()
-            worker = Worker(self.store_path)  # a fresh one takes the killed one's place
+            worker = Worker(self.store_path, self.row_limit)  # a fresh one replaces it
             raise
         finally:
             self.idle.put(worker)

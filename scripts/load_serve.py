@@ -1,0 +1,161 @@
+"""Load-test `rivalry serve` on loopback: throughput and latency at 1, 8 and 32 clients with
+a mix of catalogue queries, lookups and pages, and again while one client sends a
+pathological query.
+
+    .venv/bin/rivalry build && .venv/bin/python scripts/load_serve.py --seconds 10
+
+Writes benchmarks/serve.md and benchmarks/serve.json. Every loop is bounded in time; all
+traffic goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks"
+LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/tech-rivalry/id/firm/huawei> ?p ?o }"
+MIX = [
+    "/sparql?query=" + quote(LOOKUP),
+    "/queries/chips-singled-out?format=json",
+    "/queries/timeline?format=json",
+    "/queries/entity?entity=firm:huawei&format=json",
+    "/page/chip/huawei-ascend-910c",
+]
+PATHOLOGICAL = "/sparql?query=" + quote(
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def client(port: int, paths: list[str], until: float, out: list, errors: list) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    i = 0
+    while time.monotonic() < until:
+        path = paths[i % len(paths)]
+        i += 1
+        start = time.perf_counter()
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            (out if response.status == 200 else errors).append(time.perf_counter() - start)
+        except OSError:
+            errors.append(time.perf_counter() - start)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+
+def run(port: int, clients: int, seconds: float, hog: bool = False) -> dict:
+    latencies: list[float] = []
+    errors: list[float] = []
+    until = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(port, MIX[i % len(MIX) :] + MIX[: i % len(MIX)], until, latencies, errors),
+        )
+        for i in range(clients)
+    ]
+    hog_errors: list[float] = []
+    if hog:
+        threads.append(
+            threading.Thread(target=client, args=(port, [PATHOLOGICAL], until, [], hog_errors))
+        )
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0] * 99
+    return {
+        "clients": clients,
+        "pathological_client": hog,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "throughput_rps": round(len(latencies) / seconds, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+        "pathological_stopped": len(hog_errors) if hog else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rivalry",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        run(port, 2, 2)  # warm the workers
+        rows = [run(port, n, args.seconds) for n in (1, 8, 32)]
+        rows.append(run(port, 8, args.seconds, hog=True))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    OUT.mkdir(exist_ok=True)
+    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    (OUT / "serve.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+    columns = list(rows[0])
+    lines = [
+        "# Load on `rivalry serve` (loopback)",
+        "",
+        f"Machine: {machine}; {args.workers} query workers; {args.seconds:g} s per row; mix: "
+        "one IRI lookup over SPARQL, three catalogue queries as JSON, one entity page. "
+        "The last row adds a client that keeps sending a cartesian-product query, which the "
+        "server stops after 5 s each time (`pathological_stopped` counts those 503s).",
+        "Command: `.venv/bin/python scripts/load_serve.py`.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows),
+    ]
+    (OUT / "serve.md").write_text("\n".join(lines) + "\n")
+    table = Table(*columns, title="rivalry serve under load")
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in columns))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
