@@ -14,7 +14,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from urllib.parse import quote
 
 from rich.console import Console
 from rich.table import Table
+
+from rivalry.serve.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks"
@@ -39,12 +40,6 @@ MIX = [
 PATHOLOGICAL = "/sparql?query=" + quote(
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def client(port: int, paths: list[str], until: float, out: list, errors: list) -> None:
@@ -121,12 +116,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(150):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_listening(port, 60)
         run(port, 2, 2)  # warm the workers
         rows = [run(port, n, args.seconds) for n in (1, 8, 32)]
         rows.append(run(port, 8, args.seconds, hog=True))

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +15,7 @@ import pytest
 
 from conftest import rivalry
 from rivalry.query import catalogue
-from test_serve import free_port
+from rivalry.serve.loopback import free_port, wait_until_listening
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
@@ -42,12 +40,7 @@ def endpoint(built, project, tmp_path_factory):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_until_listening(port)
     yield f"http://127.0.0.1:{port}/query"
     server.terminate()
     server.wait(timeout=20)
@@ -90,12 +83,8 @@ def test_serve_pages_and_sparql_from_a_remote_endpoint(endpoint):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                status, _, body = get(url, "/page/chip/huawei-ascend-910c")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_listening(port)
+        status, _, body = get(url, "/page/chip/huawei-ascend-910c")
         assert status == 200 and "General Prohibition 10" in body.decode()
         status, _, body = get(url, "/queries/chips-singled-out?state=state:US&format=csv")
         assert status == 200 and "Huawei Ascend 910C" in body.decode()

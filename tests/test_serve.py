@@ -9,7 +9,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,14 +24,9 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import ROOT
 from rivalry.serve.html import Linker
+from rivalry.serve.loopback import free_port, wait_until_listening
 
 SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +41,7 @@ def server(built, project):
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_until_listening(port)
     yield url
     process.terminate()
     process.wait(timeout=20)

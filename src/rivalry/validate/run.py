@@ -64,11 +64,8 @@ def _default_graph(quads: list[ox.Quad]) -> ox.Store:
 
 def check_project(project: Project, extra: Iterable[Path] = (), *, owl: bool = True) -> Report:
     """Validate the project's graph plus ``extra`` files, on an in-memory copy."""
-    return check_sources(load_project(project, extra), project.rules_dir, owl=owl)
-
-
-def check_sources(sources: Sources, rules_dir: Path, *, owl: bool = True) -> Report:
-    return validate(reason.materialised(sources, rules_dir), sources, owl=owl)
+    sources = load_project(project, extra)
+    return validate(reason.materialised(sources, project.rules_dir), sources, owl=owl)
 
 
 def _located(problem, locator: Locator):
