@@ -55,6 +55,14 @@ def get(url: str, path: str, accept: str | None = None, timeout: float = 30):
     return response.status, dict(response.getheaders()), response.read()
 
 
+def post(url: str, path: str, body: str, kind: str, headers: dict | None = None):
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("POST", path, body=body, headers={"Content-Type": kind, **(headers or {})})
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
 CHIPS = "SELECT ?chip ?label WHERE { ?chip a tr:Chip ; rdfs:label ?label } ORDER BY ?label"
 
 
@@ -123,7 +131,8 @@ def test_protocol_errors(server):
     status, _, body = get(server, "/sparql?query=" + quote("SELECT WHERE {"))
     assert status == 400 and b"Malformed" in body
     status, _, _ = get(server, "/sparql?update=" + quote("CLEAR ALL"))
-    assert status == 403
+    assert status == 400  # update by GET is never allowed
+    assert post(server, "/sparql", "CLEAR ALL", "application/sparql-update")[0] == 403
     status, _, body = get(
         server,
         "/sparql?query=" + quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
@@ -264,3 +273,34 @@ def test_result_row_limit_is_signalled_not_truncated(built, project):
         assert len(json.loads(body)["results"]["bindings"]) == 5
     finally:
         pool.close()
+
+
+def test_updates_need_the_flag_and_the_token(built, tmp_path, project):
+    store = tmp_path / "store"
+    shutil.copytree(project.store_path, store)
+    port = free_port()
+    env = {**os.environ, "RIVALRY_STORE": str(store), "RIVALRY_UPDATE_TOKEN": "s3cret-token"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalry", "serve", "--port", str(port), "--allow-update"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    insert = "INSERT DATA { <https://example.org/t> <https://example.org/p> 1 }"
+    ask = "/sparql?query=" + quote("ASK { <https://example.org/t> ?p ?o }")
+    try:
+        wait_until_listening(port)
+        assert post(url, "/sparql", insert, "application/sparql-update")[0] == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert post(url, "/sparql", insert, "application/sparql-update", wrong)[0] == 401
+        assert b"false" in get(url, ask, "application/sparql-results+json")[2]
+        right = {"Authorization": "Bearer s3cret-token"}
+        assert post(url, "/sparql", insert, "application/sparql-update", right)[0] == 204
+        assert b"true" in get(url, ask, "application/sparql-results+json")[2]
+        load = "LOAD <http://127.0.0.1:9/x.ttl>"
+        assert post(url, "/sparql", load, "application/sparql-update", right)[0] == 400
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -7,6 +7,7 @@ unknown query, unparsable file — reported with file, line and column).
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -394,6 +395,13 @@ def serve(
         int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
     ] = 100_000,
     endpoint: EndpointOpt = None,
+    allow_update: Annotated[
+        bool,
+        typer.Option(
+            help="Accept SPARQL Update from clients that send the token in "
+            "$RIVALRY_UPDATE_TOKEN as 'Authorization: Bearer …'. Off by default."
+        ),
+    ] = False,
 ) -> None:
     """Serve the built store (or --endpoint): a read-only SPARQL 1.1 endpoint at /sparql,
     linked data under /id/ (303 to /page/ or /data/ by Accept), pages, the query catalogue
@@ -403,9 +411,17 @@ def serve(
     from rivalry.serve.app import Server
 
     proj = Project.locate(project, store)
+    token = os.environ.get("RIVALRY_UPDATE_TOKEN") if allow_update else None
+    if allow_update and (not token or endpoint):
+        raise fail("--allow-update needs a token in $RIVALRY_UPDATE_TOKEN and the embedded store")
     try:
         server = Server(
-            proj, workers=workers, timeout=timeout, endpoint=endpoint, row_limit=row_limit
+            proj,
+            workers=workers,
+            timeout=timeout,
+            endpoint=endpoint,
+            row_limit=row_limit,
+            update_token=token,
         )
     except StoreMissing as error:
         raise fail(str(error)) from None

@@ -7,6 +7,7 @@ process itself only opens the store read-only for quick label look-ups.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import re
 from html import escape
@@ -121,15 +122,22 @@ class Server:
         base: str = BASE,
         endpoint: str | None = None,
         row_limit: int = 100_000,
+        update_token: str | None = None,
     ):
         self.project, self.base = project, base
+        self.update_token = update_token  # None: read-only, every update refused
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
             self.pool, self.lookups = RemotePool(endpoint, timeout), None
         else:
             self.pool = WorkerPool(
-                str(project.store_path), size=workers, timeout=timeout, row_limit=row_limit
+                str(project.store_path),
+                size=workers,
+                timeout=timeout,
+                row_limit=row_limit,
+                writable=update_token is not None,
             )
-            self.lookups = open_store(project.store_path)
+            # the only writer is the pool's worker; look-ups then go through it too
+            self.lookups = None if update_token else open_store(project.store_path)
         self.linker = html.Linker(base)
 
     # ------------------------------------------------------------ running queries
@@ -147,7 +155,7 @@ class Server:
         params = dict(request.query_params)
         query = params.get("query")
         if "update" in params:
-            return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            return _error(400, "SPARQL Update must be sent by POST (SPARQL 1.1 Protocol §2.2).")
         if request.method == "POST":
             body = await request.body()
             if len(body) > MAX_BODY:
@@ -158,10 +166,10 @@ class Server:
             elif kind == "application/x-www-form-urlencoded":
                 form = await request.form()
                 if "update" in form:
-                    return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+                    return await self.update(request, str(form["update"]))
                 query = form.get("query")
             elif kind == "application/sparql-update":
-                return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+                return await self.update(request, body.decode("utf-8", errors="replace"))
             else:
                 return _error(
                     415,
@@ -189,6 +197,27 @@ class Server:
         except QueryTimeout as err:
             return _error(503, f"{err}. Narrow the query (add LIMIT, bind more variables).")
         return Response(body, media_type=media)
+
+    async def update(self, request: HttpRequest, text: str) -> Response:
+        """SPARQL Update, only when the server was started with a token and the client sends it."""
+        if self.update_token is None:
+            return _error(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), self.update_token.encode()):
+            return Response(
+                "A valid 'Authorization: Bearer <token>' header is required.\n",
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if FORBIDDEN.search(text):
+            return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
+        try:
+            await run_in_threadpool(self.pool.run, Request(text, update=True))
+        except QueryError as err:
+            return _error(400, f"Malformed or failing update: {err}")
+        except QueryTimeout as err:
+            return _error(503, f"{err}; the update was rolled back.")
+        return Response(status_code=204)
 
     def service_description(self, request: HttpRequest) -> Response:
         endpoint = str(request.url.replace(query=""))

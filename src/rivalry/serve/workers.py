@@ -51,10 +51,12 @@ class Request:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     bindings: tuple[tuple[str, str, str, str], ...] = ()  # (variable, kind, value, extra)
+    update: bool = False  # a SPARQL Update, only for a writable pool
 
 
-def _serve(store_path: str, row_limit: int, inbox, outbox) -> None:  # in the worker process
-    store = ox.Store.read_only(store_path)
+def _serve(store_path: str, row_limit: int, writable: bool, inbox, outbox) -> None:
+    # runs in the worker process; only a writable pool's single worker opens the store for writing
+    store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     while True:
         request: Request = inbox.recv()
         try:
@@ -64,6 +66,10 @@ def _serve(store_path: str, row_limit: int, inbox, outbox) -> None:  # in the wo
 
 
 def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, str]:
+    if request.update:
+        store.update(request.query)  # one transaction: all of it or none
+        store.flush()
+        return b"", "text/plain"
     options = {"prefixes": PREFIXES}
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
@@ -115,12 +121,12 @@ def from_tuple(parts) -> ox.NamedNode | ox.Literal:
 
 
 class Worker:
-    def __init__(self, store_path: str, row_limit: int):
+    def __init__(self, store_path: str, row_limit: int, writable: bool = False):
         context = mp.get_context("spawn")  # no fork of a threaded server
         inbox, self.requests = context.Pipe(duplex=False)
         self.reply, outbox = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_serve, args=(store_path, row_limit, inbox, outbox), daemon=True
+            target=_serve, args=(store_path, row_limit, writable, inbox, outbox), daemon=True
         )
         self.process.start()
 
@@ -141,15 +147,25 @@ class Worker:
 
 
 class WorkerPool:
-    """A fixed number of workers; a query waits for a free one, then runs with a deadline."""
+    """A fixed number of workers; a query waits for a free one, then runs with a deadline.
+
+    A writable pool has one worker, the only process with the store open for writing
+    (Oxigraph allows one writer, and readers beside a writer are undefined behaviour).
+    """
 
     def __init__(
-        self, store_path: str, size: int = 2, timeout: float = 30.0, row_limit: int = 100_000
+        self,
+        store_path: str,
+        size: int = 2,
+        timeout: float = 30.0,
+        row_limit: int = 100_000,
+        writable: bool = False,
     ):
         self.store_path, self.timeout, self.row_limit = store_path, timeout, row_limit
+        self.writable = writable
         self.idle: queue.Queue[Worker] = queue.Queue()
-        for _ in range(size):
-            self.idle.put(Worker(store_path, row_limit))
+        for _ in range(1 if writable else size):
+            self.idle.put(Worker(store_path, row_limit, writable))
 
     def run(self, request: Request) -> tuple[bytes, str]:
         worker = self.idle.get()
@@ -157,7 +173,7 @@ class WorkerPool:
             result = worker.run(request, self.timeout)
         except QueryTimeout:
             worker.kill()
-            worker = Worker(self.store_path, self.row_limit)  # a fresh one replaces it
+            worker = Worker(self.store_path, self.row_limit, self.writable)  # a fresh one
             raise
         finally:
             self.idle.put(worker)
