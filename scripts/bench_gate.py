@@ -11,25 +11,20 @@ medians of --repeat runs (check) or one run (full re-validation, which takes min
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import pyshacl
-from rich.console import Console
 from rich.progress import track
-from rich.table import Table
 
 from rivalry import reason
+from rivalry.bench_report import write_report
 from rivalry.gate.check import check_change
 from rivalry.load import Sources, load_vocabulary, to_rdflib
 from rivalry.project import Project
 from rivalry.synthetic import change_set, generate
 from rivalry.validate.run import validate
-
-OUT = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def seconds(action) -> tuple[float, object]:
@@ -94,27 +89,12 @@ def main() -> None:
         measure(project, size, args.repeat, args.full_max)
         for size in track(args.sizes, description="Benchmarking the gate")
     ]
-    machine = (
-        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    )
-    OUT.mkdir(exist_ok=True)
-    (OUT / "gate.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
-    columns = list(rows[0])
-    lines = [
-        "# Gate benchmark: check of a 100-fact change set vs full pySHACL re-validation",
-        "",
-        f"Machine: {machine}, {__import__('os').cpu_count()} cores. "
+    write_report(
+        "gate",
+        "Gate benchmark: check of a 100-fact change set vs full re-validation",
         "Command: `.venv/bin/python scripts/bench_gate.py`.",
-        "",
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-    ]
-    lines += ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
-    (OUT / "gate.md").write_text("\n".join(lines) + "\n")
-    table = Table(*columns, title="Gate benchmark")
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
-    Console().print(table)
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
-import os
 import statistics
 import subprocess
 import sys
@@ -22,13 +20,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from rich.console import Console
-from rich.table import Table
-
+from rivalry.bench_report import write_report
 from rivalry.serve.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks"
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/tech-rivalry/id/firm/huawei> ?p ?o }"
 MIX = [
     "/sparql?query=" + quote(LOOKUP),
@@ -123,28 +118,16 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    OUT.mkdir(exist_ok=True)
-    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-    (OUT / "serve.json").write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
-    columns = list(rows[0])
-    lines = [
-        "# Load on `rivalry serve` (loopback)",
-        "",
-        f"Machine: {machine}; {args.workers} query workers; {args.seconds:g} s per row; mix: "
-        "one IRI lookup over SPARQL, three catalogue queries as JSON, one entity page. "
-        "The last row adds a client that keeps sending a cartesian-product query, which the "
-        "server stops after 5 s each time (`pathological_stopped` counts those 503s).",
+    write_report(
+        "serve",
+        "Load on `rivalry serve` (loopback)",
+        f"{args.workers} query workers; {args.seconds:g} s per row; mix: one IRI lookup over "
+        "SPARQL, three catalogue queries as JSON, one entity page. The last row adds a client "
+        "that keeps sending a cartesian-product query, which the server stops after 5 s each "
+        "time (`pathological_stopped` counts those 503s). "
         "Command: `.venv/bin/python scripts/load_serve.py`.",
-        "",
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-        *("| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows),
-    ]
-    (OUT / "serve.md").write_text("\n".join(lines) + "\n")
-    table = Table(*columns, title="rivalry serve under load")
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
-    Console().print(table)
+        rows,
+    )
 
 
 if __name__ == "__main__":

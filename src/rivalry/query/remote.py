@@ -16,18 +16,10 @@ import re
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 
+from rivalry.formats import media_type
 from rivalry.query.run import ParamError
 from rivalry.vocab import PREFIXES
 
-ACCEPT = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -55,7 +47,7 @@ def remote_query(endpoint: str, text: str, bindings, fmt: str, timeout: float = 
     client.setMethod(POST)
     client.setTimeout(int(timeout))
     client.setQuery(with_values(declared(text), bindings))
-    client.addCustomHttpHeader("Accept", ACCEPT.get(fmt, ACCEPT["json"]))
+    client.addCustomHttpHeader("Accept", media_type(fmt if fmt != "table" else "json"))
     client.setReturnFormat("json" if fmt == "json" else fmt)
     response = client.query().response
     return response.read()

@@ -10,20 +10,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.vocab import PREFIXES, compact
 
-MACHINE_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-FORMATS = ("table", *MACHINE_FORMATS, *GRAPH_FORMATS)
+FORMATS = ("table", *SELECT_FORMATS, *GRAPH_FORMATS)
 MIN_COLUMN_WIDTH = 14  # below this a column wraps into an unreadable strip
 
 
@@ -35,11 +25,11 @@ def render(result, fmt: str, out: IO[bytes] | None = None, title: str | None = N
         return 1
     if isinstance(result, ox.QueryTriples):
         triples = list(result)
-        graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        graph_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["turtle"])[0]
         out.write(ox.serialize(triples, format=graph_format, prefixes=PREFIXES))
         return len(triples)
-    if fmt in MACHINE_FORMATS:
-        result.serialize(out, MACHINE_FORMATS[fmt])
+    if fmt in SELECT_FORMATS:
+        result.serialize(out, SELECT_FORMATS[fmt][0])
         return None
     return _table(result, title)
 

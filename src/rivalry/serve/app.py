@@ -22,12 +22,11 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from rivalry.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.project import Project
 from rivalry.query import catalogue, run
 from rivalry.serve import html
 from rivalry.serve.workers import (
-    GRAPH_FORMATS,
-    SELECT_FORMATS,
     QueryError,
     QueryTimeout,
     RemotePool,
@@ -40,18 +39,6 @@ from rivalry.store import open_store
 from rivalry.vocab import BASE, PREFIXES, compact
 
 MAX_BODY = 1024 * 1024
-MEDIA = {
-    "application/sparql-results+json": ("select", "json"),
-    "application/json": ("select", "json"),
-    "application/sparql-results+xml": ("select", "xml"),
-    "application/xml": ("select", "xml"),
-    "text/csv": ("select", "csv"),
-    "text/tab-separated-values": ("select", "tsv"),
-    "text/turtle": ("graph", "turtle"),
-    "application/n-triples": ("graph", "ntriples"),
-    "application/ld+json": ("graph", "jsonld"),
-    "application/rdf+xml": ("graph", "rdfxml"),
-}
 FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
 
 DESCRIBE = """
@@ -542,7 +529,7 @@ def _negotiate(request: HttpRequest) -> tuple[str, str]:
     found_select = found_graph = False
     for part in request.headers.get("accept", "").split(","):
         media = part.split(";")[0].strip().lower()
-        family, name = MEDIA.get(media, (None, None))
+        family, name = BY_MEDIA_TYPE.get(media, (None, None))
         if family == "select" and not found_select:
             select, found_select = name, True
         elif family == "graph" and not found_graph:
