@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import scorecard
 from rivalry.build import BuildResult, build
 from rivalry.load import Sources, load_project
 from rivalry.project import Project
@@ -62,3 +63,11 @@ def rivalry(
         text=True,
         timeout=600,
     )
+
+
+def pytest_sessionstart(session):
+    scorecard.reset()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    scorecard.write()

@@ -33,6 +33,7 @@ KINDS = (
     "publisher",
     "chip",
     "family",
+    "facility",
     "project",
     "use",
     "instrument",
