@@ -18,7 +18,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 
 from rivalry.formats import media_type
 from rivalry.query.run import ParamError
-from rivalry.vocab import PREFIXES
+from rivalry.vocab import GRAPH, PREFIXES
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
@@ -42,15 +42,46 @@ def declared(text: str) -> str:
     return "\n".join(lines) + "\n" + text
 
 
-def remote_query(endpoint: str, text: str, bindings, fmt: str, timeout: float = 60) -> bytes:
+# the project's named graphs on a server, to name them in a query's dataset
+GRAPHS = (
+    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH}")) }}'
+)
+
+
+def remote_query(
+    endpoint: str,
+    text: str,
+    bindings,
+    fmt: str,
+    timeout: float = 60,
+    default_graph: str | None = None,
+) -> bytes:
+    """Run a query remotely. With ``default_graph`` (a server without a default graph of its
+    own, such as Virtuoso, after ``rivalry push``), the query's dataset is that graph as
+    default and the project's other graphs as named graphs."""
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setTimeout(int(timeout))
+    if default_graph:
+        client.addDefaultGraph(default_graph)
+        for graph in project_graphs(endpoint, timeout):
+            if graph != default_graph:
+                client.addNamedGraph(graph)
     client.setQuery(with_values(declared(text), bindings))
     client.addCustomHttpHeader("Accept", media_type(fmt if fmt != "table" else "json"))
     client.setReturnFormat("json" if fmt == "json" else fmt)
     response = client.query().response
     return response.read()
+
+
+def project_graphs(endpoint: str, timeout: float = 60) -> list[str]:
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(timeout))
+    client.setQuery(GRAPHS)
+    client.setReturnFormat("json")
+    rows = client.query().convert()["results"]["bindings"]
+    return sorted(row["g"]["value"] for row in rows)
 
 
 class RemoteSolutions:

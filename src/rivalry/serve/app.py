@@ -25,7 +25,7 @@ from starlette.routing import Route
 from rivalry.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.project import Project
 from rivalry.query import catalogue, run
-from rivalry.serve import html
+from rivalry.serve import html, pages
 from rivalry.serve.workers import (
     QueryError,
     QueryTimeout,
@@ -40,38 +40,6 @@ from rivalry.vocab import BASE, PREFIXES, compact
 
 MAX_BODY = 1024 * 1024
 FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-
-DESCRIBE = """
-SELECT ?entity ?direction ?p ?o ?oLabel ?graph ?source ?sourceTitle WHERE {
-    { GRAPH ?graph { ?entity ?p ?o } BIND ("out" AS ?direction) }
-    UNION
-    { GRAPH ?graph { ?o ?p ?entity } BIND ("in" AS ?direction) }
-    FILTER (?graph != trg:inferred && ?graph != trg:ontology && ?graph != trg:shapes)
-    OPTIONAL { ?o rdfs:label ?oLabel FILTER (LANG(?oLabel) = "en") }
-    OPTIONAL { ?source tr:describesGraph ?graph . OPTIONAL { ?source tr:title ?sourceTitle } }
-} ORDER BY ?direction ?p ?o"""
-
-WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-# the data document of an entity: what it says and what points to it
-ABOUT = "CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }"
-
-TIMELINE = """
-SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
-    { ?event tr:actor ?entity } UNION { ?event tr:about ?entity }
-    UNION { ?event tr:invokes ?entity }
-    ?event tr:onDate ?date .
-    GRAPH ?tg { ?event a ?class } FILTER (?tg != trg:inferred)
-    ?class rdfs:label ?kind .
-    OPTIONAL { ?event tr:summary ?summary }
-} ORDER BY ?date ?event"""
-
-CONTRIBUTED = """
-SELECT ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
-    GRAPH ?graph { ?s ?p ?o }
-    OPTIONAL { ?s rdfs:label ?sLabel FILTER (LANG(?sLabel) = "en") }
-    OPTIONAL { ?o rdfs:label ?oLabel FILTER (LANG(?oLabel) = "en") }
-} ORDER BY ?s ?p LIMIT 1000"""
 
 TERMS = """
 SELECT ?graph ?term ?kind ?label ?definition WHERE {
@@ -253,7 +221,7 @@ class Server:
         if ext not in formats:
             return _error(404, f"No data format .{ext}; use .ttl, .jsonld, .nt or .rdf.")
         iri = ox.NamedNode(self.base + "id/" + unquote(path))
-        job = Request(ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
+        job = Request(pages.ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
         body, media = await run_in_threadpool(self.pool.run, job)
         return Response(body, media_type=media)
 
@@ -299,72 +267,19 @@ class Server:
     async def entity(self, request: HttpRequest) -> Response:
         path = request.path_params["path"]
         iri = ox.NamedNode(self.base + "id/" + unquote(path))
-        facts = (await self.select(DESCRIBE, {"entity": iri}))["results"]["bindings"]
+        facts = (await self.select(pages.DESCRIBE, {"entity": iri}))["results"]["bindings"]
         if not facts:
             return HTMLResponse(
                 html.page("Not found", f"<p>{escape(iri.value)} is not in the graph.</p>"), 404
             )
-        events = (await self.select(TIMELINE, {"entity": iri}))["results"]["bindings"]
-        label = next(
-            (
-                f["o"]["value"]
-                for f in facts
-                if f["direction"]["value"] == "out" and f["p"]["value"].endswith("#label")
-            ),
-            path,
-        )
-        link = self.linker
-
-        def rows(direction: str) -> str:
-            """One row per fact, with every source that states it."""
-            grouped: dict[tuple[str, str], list] = {}
-            for f in facts:
-                if f["direction"]["value"] == direction:
-                    grouped.setdefault((json.dumps(f["p"]), json.dumps(f["o"])), []).append(f)
-            out = []
-            for group in grouped.values():
-                first = group[0]
-                sources = "<br>".join(
-                    link.link(f["source"]["value"], f.get("sourceTitle", {}).get("value"))
-                    for f in group
-                    if f.get("source")
-                )
-                value = link.cell(first["o"], first.get("oLabel", {}).get("value"))
-                out.append(
-                    f"<tr><td>{link.link(first['p']['value'])}</td><td>{value}</td>"
-                    f"<td>{sources}</td></tr>"
-                )
-            return "".join(out)
-
-        timeline = "".join(
-            f"<li>{escape(e['date']['value'])} — "
-            f"{link.link(e['event']['value'], e['kind']['value'])}: "
-            f"{escape(e.get('summary', {}).get('value', ''))}</li>"
-            for e in events
-        )
-        contributed = ""
-        for fact in facts:
-            if (
-                fact["p"]["value"].endswith("#describesGraph")
-                and fact["direction"]["value"] == "out"
-            ):
-                graph = ox.NamedNode(fact["o"]["value"])
-                found = (await self.select(CONTRIBUTED, {"graph": graph}))["results"]["bindings"]
-                contributed = "<h2>What this document contributed</h2>" + html.table(
-                    ["s", "p", "o"], found, link
-                )
-        body = (
-            f"<p class='muted'><code>{escape(iri.value)}</code> · data: "
-            f"<a href='/data/{escape(path)}.ttl'>Turtle</a> "
-            f"<a href='/data/{escape(path)}.jsonld'>JSON-LD</a> "
-            f"<a href='/data/{escape(path)}.nt'>N-Triples</a></p>"
-            "<h2>Relations</h2><table><thead><tr><th>relation</th><th>value</th><th>source</th>"
-            f"</tr></thead><tbody>{rows('out')}</tbody></table>"
-            "<h2>Referred to by</h2><table><thead><tr><th>relation</th><th>from</th><th>source</th>"
-            f"</tr></thead><tbody>{rows('in')}</tbody></table>"
-            f"<h2>Timeline</h2><ol class='timeline'>{timeline}</ol>{contributed}"
-        )
-        return HTMLResponse(html.page(label, body))
+        events = (await self.select(pages.TIMELINE, {"entity": iri}))["results"]["bindings"]
+        contributed = []
+        for graph in pages.described_graphs(facts):
+            found = await self.select(pages.CONTRIBUTED, {"graph": ox.NamedNode(graph)})
+            contributed = found["results"]["bindings"]
+        data = {name: f"/data/{path}.{ext}" for name, ext in pages.DATA_LINKS}
+        title, body = pages.entity(iri.value, facts, events, contributed, self.linker, data)
+        return HTMLResponse(html.page(title, body))
 
     async def queries(self, request: HttpRequest) -> Response:
         items = []
@@ -455,7 +370,7 @@ class Server:
         ):
             _, graph_format = _negotiate(request)
             job = Request(
-                WHOLE_GRAPH, graph_format=graph_format, bindings=(("g", *to_tuple(graph)),)
+                pages.WHOLE_GRAPH, graph_format=graph_format, bindings=(("g", *to_tuple(graph)),)
             )
             body, media = await run_in_threadpool(self.pool.run, job)
             return Response(body, media_type=media)

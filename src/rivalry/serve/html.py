@@ -17,13 +17,17 @@ textarea{width:100%;font-family:monospace}code{background:#f6f6f6}
 """
 
 
-def page(title: str, body: str) -> str:
+NAV = (
+    "<a href='/'>Home</a><a href='/queries'>Queries</a><a href='/sparql-editor'>SPARQL</a>"
+    "<a href='/.well-known/void'>VoID</a>"
+)
+
+
+def page(title: str, body: str, nav: str = NAV) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style></head><body>"
-        "<nav><a href='/'>Home</a><a href='/queries'>Queries</a><a href='/sparql-editor'>SPARQL</a>"
-        "<a href='/.well-known/void'>VoID</a></nav>"
-        f"<h1>{escape(title)}</h1>{body}</body></html>"
+        f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}</body></html>"
     )
 
 

@@ -1,0 +1,106 @@
+"""Write a whole release into a staging directory, check its description, then swap it in:
+an interrupted or rejected publish leaves the previous release directory as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyshacl
+import rdflib
+
+from rivalry.project import Project
+from rivalry.publish import describe, diff, docs, dumps, site
+from rivalry.query.catalogue import load_catalogue
+from rivalry.store import open_store
+
+DCAT_SHAPES = Path(__file__).with_name("dcat-shapes.ttl")
+
+
+class PublishError(Exception):
+    pass
+
+
+@dataclass
+class Release:
+    path: Path
+    files: list[dumps.Dump]
+    entities: int
+    changes: list[diff.GraphChange] | None
+
+
+def publish(
+    project: Project,
+    out: Path,
+    *,
+    version: str,
+    issued: date,
+    host_url: str | None = None,
+    endpoint: str | None = None,
+    previous: Path | None = None,
+    progress=None,
+) -> Release:
+    store = open_store(project.store_path)
+    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        files = dumps.write_data(store, staging) + dumps.write_vocabulary(store, staging)
+        queries = load_catalogue(project.queries_dir)
+        (staging / "ontology.html").write_text(docs.render(store, queries, version))
+        quads = dumps.data_quads(store)
+        description = describe.describe(
+            quads, files, version=version, issued=issued, base_url=describe.BASE, endpoint=endpoint
+        )
+        (staging / "void.ttl").write_bytes(description)
+        check_description(staging / "void.ttl")
+        iris = site.entities(store)
+        site.write_entities(store, staging, iris, progress(len(iris)) if progress else None)
+        site.write_index(store, staging, iris, files, version)
+        site.write_rules(staging, host_url)
+        changes = None
+        if previous is not None:
+            changes = diff.compare(diff.read_release(previous), diff.read_release(staging))
+            (staging / "changes.trig").write_bytes(diff.to_trig(changes))
+        write_checksums(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, out)
+    return Release(
+        out,
+        [dumps.Dump(out / f.path.name, f.media_type, f.title) for f in files],
+        len(iris),
+        changes,
+    )
+
+
+def check_description(path: Path) -> None:
+    """The VoID/DCAT description must satisfy the DCAT shapes, or nothing is published."""
+    conforms, _, text = pyshacl.validate(
+        rdflib.Graph().parse(path, format="turtle"),
+        shacl_graph=rdflib.Graph().parse(DCAT_SHAPES, format="turtle"),
+    )
+    if not conforms:
+        raise PublishError(f"{path.name} does not satisfy the DCAT shapes:\n{text}")
+
+
+def write_checksums(directory: Path) -> None:
+    """SHA256SUMS in the format `sha256sum -c` reads."""
+    lines = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(directory).as_posix()}\n")
+    (directory / "SHA256SUMS").write_text("".join(lines))
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
