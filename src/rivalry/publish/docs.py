@@ -26,8 +26,8 @@ SELECT ?term ?kind ?label ?definition
         OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super }
     }
     FILTER (STRSTARTS(STR(?term), STR(tr:))
-            && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                         owl:AnnotationProperty))
+            && (?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                          owl:AnnotationProperty) || STRSTARTS(STR(?kind), STR(tr:))))
 } GROUP BY ?term ?kind ?label ?definition ORDER BY ?kind ?label"""
 
 # (shape, term) pairs: a node shape targets a class, or has a property shape on a path or with
@@ -47,7 +47,13 @@ KINDS = {
     "ObjectProperty": "Object properties",
     "DatatypeProperty": "Datatype properties",
     "AnnotationProperty": "Annotation properties",
+    "Individual": "Individuals",
 }
+
+
+def _section(kind: str) -> str:
+    """OWL's kinds of term by their local name; anything typed by a tr: class is an individual."""
+    return "Individual" if kind.startswith(TR) else kind.rsplit("#", 1)[-1]
 
 
 def render(store: ox.Store, queries: list[CatalogueQuery], version: str) -> str:
@@ -56,7 +62,7 @@ def render(store: ox.Store, queries: list[CatalogueQuery], version: str) -> str:
     used = {t["term"]["value"]: _queries_using(t["term"]["value"], queries) for t in terms}
     sections = []
     for kind, title in KINDS.items():
-        rows = [t for t in terms if t["kind"]["value"].endswith("#" + kind)]
+        rows = [t for t in terms if _section(t["kind"]["value"]) == kind]
         if not rows:
             continue
         sections.append(f"<h2 id='{kind}'>{title} ({len(rows)})</h2>")

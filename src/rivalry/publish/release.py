@@ -45,8 +45,9 @@ def publish(
     progress=None,
 ) -> Release:
     store = open_store(project.store_path)
+    for stale in out.parent.glob(f".{out.name}.*-*"):  # left by a publish that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         files = dumps.write_data(store, staging) + dumps.write_vocabulary(store, staging)
