@@ -134,14 +134,47 @@ DocumentRoot {root}
 """
 
 
+APACHE_BASIC_PROXY = """\
+LoadModule proxy_module modules/mod_proxy.so
+LoadModule proxy_http_module modules/mod_proxy_http.so
+LoadModule auth_basic_module modules/mod_auth_basic.so
+LoadModule authn_core_module modules/mod_authn_core.so
+LoadModule authn_file_module modules/mod_authn_file.so
+LoadModule authz_user_module modules/mod_authz_user.so
+<Location /protected/>
+    AuthType Basic
+    AuthName "rivalry"
+    AuthUserFile {passwords}
+    Require valid-user
+    ProxyPass {upstream}/
+</Location>
+"""
+
+
 @contextlib.contextmanager
-def apache(root: Path, workdir: Path):
+def apache(root: Path, workdir: Path, extra: str = ""):
     """Apache httpd serving ``root`` with .htaccess files honoured; yields its base URL."""
     binary = required("/usr/sbin/apache2", "apache2")
     folder = workdir / "apache"
     folder.mkdir()
     port = free_port()
     conf = folder / "httpd.conf"
-    conf.write_text(APACHE_CONF.format(port=port, dir=folder, root=root))
+    conf.write_text(APACHE_CONF.format(port=port, dir=folder, root=root) + extra)
     with _running([binary, "-f", str(conf), "-DFOREGROUND"], port, folder / "stdout.log"):
         yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def basic_auth_proxy(upstream: str, user: str, password: str, workdir: Path):
+    """Apache httpd asking for HTTP Basic credentials under /protected/ and passing requests
+    on to ``upstream``; yields the protected base URL."""
+    htpasswd = required("htpasswd", "apache2-utils")
+    passwords = workdir / "htpasswd"
+    subprocess.run(
+        [htpasswd, "-cbB", str(passwords), user, password], check=True, capture_output=True
+    )
+    os.chmod(workdir, 0o755)
+    os.chmod(passwords, 0o644)
+    extra = APACHE_BASIC_PROXY.format(passwords=passwords, upstream=upstream)
+    with apache(workdir, workdir, extra) as base:
+        yield base + "/protected"

@@ -338,7 +338,7 @@ def test_a_publish_killed_midway_keeps_the_previous_release(release, project, tm
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_diff_between_two_releases(release, tmp_path):
+def test_diff_between_two_releases(release, project, tmp_path):
     newer = tmp_path / "newer"
     newer.mkdir()
     lines = gzip.decompress((release / "dataset.nq.gz").read_bytes()).decode().splitlines()
@@ -363,5 +363,9 @@ def test_diff_between_two_releases(release, tmp_path):
         "https://w3id.org/tech-rivalry/changes/added/thestar-2025-05-21-miti",
         "https://w3id.org/tech-rivalry/changes/removed/thestar-2025-05-21-miti",
     }
+    again = publish(project, tmp_path / "next", "--previous", str(newer))
+    assert again.returncode == 0, again.stderr
+    summary = (tmp_path / "next" / "CHANGES.md").read_text()
+    assert "| thestar-2025-05-21-miti | 1 | 1 |" in summary
     bad = rivalry("diff", str(release), str(tmp_path / "nothing"))
     assert bad.returncode == 2 and "no dataset.nq.gz" in bad.stderr

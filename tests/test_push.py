@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -99,6 +101,38 @@ def test_a_server_that_refuses_writes_fails_the_push_clearly(oxigraph, project):
     )
     assert result.returncode == 1
     assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_push_with_basic_auth_through_a_protecting_proxy(oxigraph, project, tmp_path):
+    """Apache in front of the Oxigraph server asks for Basic credentials; push sends them from
+    the environment, never from the command line."""
+    folder = Path(tempfile.mkdtemp(prefix="rivalry-proxy-"))
+    with servers.basic_auth_proxy(oxigraph, "curator", "s3cret", folder) as base:
+        args = (
+            "push",
+            "--endpoint",
+            f"{base}/query",
+            "--gsp",
+            f"{base}/store",
+            "--update",
+            f"{base}/update",
+        )
+        refused = rivalry(*args, store=project.store_path)
+        assert refused.returncode == 1 and "RIVALRY_PUSH_USER" in refused.stderr
+        wrong = rivalry(
+            *args,
+            store=project.store_path,
+            env={"RIVALRY_PUSH_USER": "curator", "RIVALRY_PUSH_PASSWORD": "guess"},
+        )
+        assert wrong.returncode == 1
+        pushed = rivalry(
+            *args,
+            store=project.store_path,
+            env={"RIVALRY_PUSH_USER": "curator", "RIVALRY_PUSH_PASSWORD": "s3cret"},
+        )
+        assert pushed.returncode == 0, pushed.stderr
+        assert "s3cret" not in pushed.stdout + pushed.stderr
+    shutil.rmtree(folder)
 
 
 # ------------------------------------------------------------------ Virtuoso

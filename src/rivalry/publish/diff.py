@@ -87,3 +87,20 @@ def summary_rows(changes: list[GraphChange]) -> list[dict[str, object]]:
         {"graph": c.graph.removeprefix(GRAPH), "added": len(c.added), "removed": len(c.removed)}
         for c in changes
     ]
+
+
+def to_markdown(changes: list[GraphChange], old: str, new: str) -> str:
+    """The readable summary: one table row per changed named graph."""
+    lines = [f"# Changes from {old} to {new}", ""]
+    if not changes:
+        return "\n".join([*lines, "No triple was added or removed.", ""])
+    added = sum(len(c.added) for c in changes)
+    removed = sum(len(c.removed) for c in changes)
+    lines += [
+        f"{len(changes)} named graph(s) changed: {added} triple(s) added, {removed} removed.",
+        "",
+        "| named graph | added | removed |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {r['graph']} | {r['added']} | {r['removed']} |" for r in summary_rows(changes)]
+    return "\n".join(lines) + "\n"

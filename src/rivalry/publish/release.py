@@ -67,6 +67,7 @@ def publish(
         if previous is not None:
             changes = diff.compare(diff.read_release(previous), diff.read_release(staging))
             (staging / "changes.trig").write_bytes(diff.to_trig(changes))
+            (staging / "CHANGES.md").write_text(diff.to_markdown(changes, previous.name, version))
         write_checksums(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
