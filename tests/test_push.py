@@ -54,19 +54,23 @@ def graph_counts(query_url: str) -> dict[str, int]:
 # ------------------------------------------------------------------ Oxigraph server
 
 
+def oxigraph_push(base: str) -> tuple[str, ...]:
+    """`rivalry push` arguments for an Oxigraph server's three endpoints."""
+    return (
+        "push",
+        "--endpoint",
+        f"{base}/query",
+        "--gsp",
+        f"{base}/store",
+        "--update",
+        f"{base}/update",
+    )
+
+
 @pytest.fixture(scope="module")
 def oxigraph(built, project, tmp_path_factory):
     with servers.oxigraph(tmp_path_factory.mktemp("oxigraph-push")) as base:
-        pushed = rivalry(
-            "push",
-            "--endpoint",
-            f"{base}/query",
-            "--gsp",
-            f"{base}/store",
-            "--update",
-            f"{base}/update",
-            store=project.store_path,
-        )
+        pushed = rivalry(*oxigraph_push(base), store=project.store_path)
         assert pushed.returncode == 0, pushed.stderr
         assert "Pushed by graph-store" in pushed.stdout
         yield base
@@ -108,15 +112,7 @@ def test_push_with_basic_auth_through_a_protecting_proxy(oxigraph, project, tmp_
     the environment, never from the command line."""
     folder = Path(tempfile.mkdtemp(prefix="rivalry-proxy-"))
     with servers.basic_auth_proxy(oxigraph, "curator", "s3cret", folder) as base:
-        args = (
-            "push",
-            "--endpoint",
-            f"{base}/query",
-            "--gsp",
-            f"{base}/store",
-            "--update",
-            f"{base}/update",
-        )
+        args = oxigraph_push(base)
         refused = rivalry(*args, store=project.store_path)
         assert refused.returncode == 1 and "RIVALRY_PUSH_USER" in refused.stderr
         wrong = rivalry(
