@@ -125,6 +125,18 @@ def test_q8_bis_sits_under_commerce(store):
     assert bis and bis[0]["parentName"] and int(bis[0]["depth"]) == 1
 
 
+def test_firms_restricted_by_us_measures_as_of_a_date(store):
+    def firms(date):
+        return {row["firm"] for row in answer(store, "restricted-as-of", date=date)}
+
+    # YMTC's designation took effect on 16 December 2022; SMIC's on 18 December 2020
+    assert "firm:ymtc" not in firms("2022-12-15")
+    assert {"firm:ymtc", "firm:smic", "firm:huawei"} <= firms("2022-12-16")
+    assert "firm:smic" not in firms("2020-12-17")
+    rows = answer(store, "restricted-as-of")
+    assert all(row["since"] <= row["date"] and row["sources"].startswith("http") for row in rows)
+
+
 def test_entity_parameter_accepts_a_label(store):
     assert answer(store, "entity", entity="Huawei") == answer(store, "entity", entity="firm:huawei")
 
