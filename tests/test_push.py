@@ -33,7 +33,7 @@ def rows(result) -> list[tuple]:
     since SPARQL leaves the order of a group's values open."""
     assert result.returncode == 0, result.stderr
     return sorted(
-        tuple(" ".join(sorted(re.split(r"[\s,]+", cell.strip()))) for cell in row.values())
+        tuple(" ".join(sorted(re.split(r"[\s,;]+", cell.strip()))) for cell in row.values())
         for row in csv.DictReader(io.StringIO(result.stdout))
     )
 
