@@ -45,6 +45,7 @@ def store(built, project):
 def built_project(folder: Path, graph_files: list[Path]) -> Project:
     """A project in ``folder`` with the real ontology, rules and queries but only the given
     graph files, built (every check, OWL included) into its own on-disk store."""
+    folder.mkdir(parents=True, exist_ok=True)
     for part in ("ontology", "queries"):
         (folder / part).symlink_to(ROOT / part)
     (folder / "graph").mkdir()
