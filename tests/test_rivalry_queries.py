@@ -7,7 +7,8 @@ Casefirm (effective 2025-06-01) and had a rule on the chip from 2020, rescinded 
 2025-01-01. China's anti-sanctions law (2021) is invoked against the rule (2024-06-01), the
 guidance (2025-05-21) and the listing (2025-06-10); a Chinese countermeasure answers the
 listing (announced 2025-06-05). In Malaysia a project run by Case Operator uses the chip's
-family, and Casefirm has a Malaysian subsidiary with a fab.
+family, and Casefirm has a Malaysian subsidiary with a fab. An amendment to the guidance
+(announced 2025-06-20) restricts a second chip of the family.
 """
 
 from __future__ import annotations
@@ -77,6 +78,16 @@ def test_the_listing_reaches_the_subsidiary_its_fab_and_chips_the_group_designs(
     assert only == {(SUBSIDIARY, "a subsidiary of a restricted firm", SUBSIDIARY, LISTING)}
 
 
+def test_an_amendment_in_force_adds_what_it_restricts(case_store):
+    def restricted_by_guidance(date):
+        rows = answer(case_store, "conflicting-obligations-as-of", date=date, exposed="state:MY")
+        [row] = [r for r in rows if r["measure"] == GUIDANCE]
+        return set(row["restricted"].split(", "))
+
+    assert restricted_by_guidance("2025-06-19") == {"Casefirm Accel 1"}
+    assert restricted_by_guidance("2025-06-20") == {"Casefirm Accel 1", "Casefirm Accel 2"}
+
+
 def test_the_rivals_and_their_own_firms_are_never_caught(case_store):
     caught = {row[0] for row in exposure(case_store, "2025-12-31")}
     assert caught.isdisjoint({"state:US", "state:CN", "firm:casefirm", "firm:us-casecorp"})
@@ -125,6 +136,12 @@ def test_restricted_as_of_follows_dates_and_rescission(case_store):
     assert restricted(case_store, "2025-05-13") == {(chip, "chip", "restricts", GUIDANCE)}
     assert restricted(case_store, "2025-06-01") == {
         (chip, "chip", "restricts", GUIDANCE),
+        ("firm:casefirm", "firm", "designates", LISTING),
+    }
+    amendment = "instrument:us-case-guidance-amendment-2025"
+    assert restricted(case_store, "2025-06-20") == {
+        (chip, "chip", "restricts", GUIDANCE),
+        ("chip:casefirm-accel-2", "chip", "restricts", amendment),
         ("firm:casefirm", "firm", "designates", LISTING),
     }
     [listing] = [

@@ -50,21 +50,21 @@ def test_case_figures(case_store):
     assert stats.section("instruments") == [
         ("China", "law", 1),
         ("China", "regulation or rule", 1),
-        ("United States", "guidance", 1),
+        ("United States", "guidance", 2),
         ("United States", "list designation", 1),
         ("United States", "regulation or rule", 1),
     ]
-    # the 2020 rule is the oldest fact, the countermeasure's effective day the newest; the
+    # the 2020 rule is the oldest fact, the amendment's announcement the newest; the
     # sources' own publication days (up to 2025-07-01) are kept apart
     assert stats.section("date span") == [
         ("", "earliest", "2020-01-01"),
-        ("", "latest", "2025-06-15"),
+        ("", "latest", "2025-06-20"),
         ("", "first source published", "2025-06-20"),
         ("", "last source published", "2025-07-01"),
     ]
     classes = dict((name, value) for _, name, value in stats.section("entities by class"))
-    assert classes["tr:State"] == 3 and classes["tr:Firm"] == 4 and classes["tr:Chip"] == 1
-    assert classes["tr:LegalInstrument"] == 5 and classes["tr:Facility"] == 1
+    assert classes["tr:State"] == 3 and classes["tr:Firm"] == 4 and classes["tr:Chip"] == 2
+    assert classes["tr:LegalInstrument"] == 6 and classes["tr:Facility"] == 1
 
 
 @pytest.fixture(scope="module")
