@@ -408,8 +408,8 @@ def stats(
     try:
         db = open_store(proj.store_path)
         with err.status("Counting…"):
-            figures = collect(db, proj.queries_dir)
-    except (StoreMissing, catalogue.CatalogueError) as error:
+            figures = collect(db)
+    except StoreMissing as error:
         raise fail(str(error)) from None
     if fmt is StatsFormat.json:
         sys.stdout.write(figures.to_json() + "\n")
