@@ -125,67 +125,77 @@ class Stats:
         return int(self.get("facts", "without a source") or 0)
 
 
-def collect(store: ox.Store) -> Stats:
-    stats = Stats()
-    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+@dataclass
+class _Scan:
+    """What one pass over the named graphs finds."""
+
+    graphs: int = 0
+    source_graphs: int = 0
+    asserted: int = 0
+    vocabulary: int = 0
+    inferred: int = 0
+    facts: Counter = field(default_factory=Counter)  # fact triple -> sources stating it
+    distinct: set = field(default_factory=set)  # every asserted triple
+    unsourced: int = 0
+    dates: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+
+def _scan(store: ox.Store) -> _Scan:
+    scan = _Scan()
     described = {
         q.object.value: q.subject
         for q in store.quads_for_pattern(None, DESCRIBES, None, None)
         if isinstance(q.object, ox.NamedNode) and not isinstance(q.graph_name, ox.DefaultGraph)
     }
-    source_graphs = [g for g in graphs if g.value not in VOCABULARY and g.value != INFERRED_GRAPH]
     in_named: set[ox.Triple] = set()
-    per_triple: Counter[ox.Triple] = Counter()
-    facts = unsourced = 0
-    dates: list[str] = []
-    published: list[str] = []
-    for graph in graphs:
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            in_named.add(quad.triple)
-    for graph in source_graphs:
+    for graph in store.named_graphs():
+        scan.graphs += 1
+        quads = list(store.quads_for_pattern(None, None, None, graph))
+        in_named.update(q.triple for q in quads)
+        if graph.value in VOCABULARY:
+            scan.vocabulary += len(quads)
+            continue
+        if graph.value == INFERRED_GRAPH:
+            scan.inferred += len(quads)
+            continue
+        scan.source_graphs += 1
+        scan.asserted += len(quads)
         own_source = described.get(graph.value)
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            per_triple[quad.triple] += 1
+        for quad in quads:
+            scan.distinct.add(quad.triple)
             if quad.subject == own_source:
                 if quad.predicate == PUBLISHED:
-                    published.append(quad.object.value)
+                    scan.published.append(quad.object.value)
                 continue
-            facts += 1
-            unsourced += own_source is None
+            scan.facts[quad.triple] += 1
+            scan.unsourced += own_source is None
             obj = quad.object
             if isinstance(obj, ox.Literal) and obj.datatype == DATE and quad.predicate != PUBLISHED:
-                dates.append(obj.value)
-    default_only = sum(
+                scan.dates.append(obj.value)
+    # the default graph is the union of the named graphs; anything only there has no source
+    scan.unsourced += sum(
         1
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
         if q.triple not in in_named
     )
+    return scan
 
-    inferred = sum(
-        1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))
-    )
-    stats.add("triples", "asserted", sum(per_triple.values()))
-    stats.add("triples", "asserted, distinct", len(per_triple))
-    stats.add("triples", "inferred", inferred)
-    stats.add(
-        "triples",
-        "ontology and shapes",
-        sum(
-            1
-            for g in graphs
-            if g.value in VOCABULARY
-            for _ in store.quads_for_pattern(None, None, None, g)
-        ),
-    )
 
-    stats.add("named graphs", "source graphs", len(source_graphs))
-    stats.add("named graphs", "all", len(graphs))
-
+def collect(store: ox.Store) -> Stats:
+    stats = Stats()
+    scan = _scan(store)
+    stats.add("triples", "asserted", scan.asserted)
+    stats.add("triples", "asserted, distinct", len(scan.distinct))
+    stats.add("triples", "inferred", scan.inferred)
+    stats.add("triples", "ontology and shapes", scan.vocabulary)
+    stats.add("named graphs", "source graphs", scan.source_graphs)
+    stats.add("named graphs", "all", scan.graphs)
     _sources(stats, store)
 
-    stats.add("facts", "asserted", facts)
-    stats.add("facts", "corroborated (2+ sources)", sum(1 for n in per_triple.values() if n > 1))
-    stats.add("facts", "without a source", unsourced + default_only)
+    stats.add("facts", "asserted", sum(scan.facts.values()))
+    stats.add("facts", "corroborated (2+ sources)", sum(1 for n in scan.facts.values() if n > 1))
+    stats.add("facts", "without a source", scan.unsourced)
 
     for name, count in count_classes(store).items():
         stats.add("entities by class", f"tr:{name}", count)
@@ -203,10 +213,10 @@ def collect(store: ox.Store) -> Stats:
     for row in run.execute(store, INSTRUMENTS):
         stats.add("instruments", row["kind"].value, int(row["n"].value), group=row["state"].value)
 
-    stats.add("date span", "earliest", min(dates, default=""))
-    stats.add("date span", "latest", max(dates, default=""))
-    stats.add("date span", "first source published", min(published, default=""))
-    stats.add("date span", "last source published", max(published, default=""))
+    stats.add("date span", "earliest", min(scan.dates, default=""))
+    stats.add("date span", "latest", max(scan.dates, default=""))
+    stats.add("date span", "first source published", min(scan.published, default=""))
+    stats.add("date span", "last source published", max(scan.published, default=""))
     return stats
 
 
