@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations
+STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations-as-of
 
 .PHONY: run test setup lint clean
 

@@ -16,6 +16,7 @@ from rivalry.project import Project
 from rivalry.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,28 @@ def built(project) -> BuildResult:
 @pytest.fixture(scope="session")
 def store(built, project):
     return open_store(project.store_path)
+
+
+def built_project(folder: Path, graph_files: list[Path]) -> Project:
+    """A project in ``folder`` with the real ontology, rules and queries but only the given
+    graph files, built (every check, OWL included) into its own on-disk store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in ("ontology", "queries"):
+        (folder / part).symlink_to(ROOT / part)
+    (folder / "graph").mkdir()
+    for path in graph_files:
+        (folder / "graph" / path.name).symlink_to(path)
+    built_case = Project.locate(folder, folder / "store")
+    result = build(built_case, owl=True)
+    assert result.swapped, [p.message for p in result.report.violations]
+    return built_case
+
+
+@pytest.fixture(scope="session")
+def case_store(tmp_path_factory):
+    """The hand-written rivalry case (tests/cases/rivalry.trig), built into a real store."""
+    case = built_project(tmp_path_factory.mktemp("case"), [CASES / "rivalry.trig"])
+    return open_store(case.store_path)
 
 
 def rivalry(

@@ -82,7 +82,12 @@ def test_queries_lists_the_catalogue():
     result = rivalry("queries", "--json")
     assert result.returncode == 0
     names = {q["name"] for q in json.loads(result.stdout)}
-    assert {"story-statements", "timeline", "contested-claims", "conflicting-obligations"} <= names
+    assert {
+        "story-statements",
+        "timeline",
+        "contested-claims",
+        "conflicting-obligations-as-of",
+    } <= names
 
 
 def test_validate_shipped_graph_is_valid():

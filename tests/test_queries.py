@@ -104,11 +104,30 @@ def test_q4_contested_claims_side_by_side(store):
 
 
 def test_q5_malaysia_faces_conflicting_obligations(store):
-    rows = answer(store, "conflicting-obligations")
+    rows = answer(store, "conflicting-obligations-as-of", date="2025-05-21")
     assert any(row["exposed"] == "state:MY" for row in rows)
     assert all(row["measureSources"] and row["threatSources"] for row in rows)
-    only_my = answer(store, "conflicting-obligations", exposed="Malaysia")
+    only_my = answer(store, "conflicting-obligations-as-of", date="2025-05-21", exposed="Malaysia")
     assert only_my and {row["exposed"] for row in only_my} == {"state:MY"}
+    # China invoked its law against the guidance on 2025-05-21, not before
+    assert answer(store, "conflicting-obligations-as-of", date="2025-05-20") == []
+
+
+def test_china_answered_the_us_guidance(store):
+    rows = answer(store, "measure-responses", measureState="state:US", responseState="state:CN")
+    guidance = [r for r in rows if r["measure"] == "instrument:us-bis-gp10-guidance-2025"]
+    assert guidance and guidance[0]["responseDate"] == "2025-05-21"
+    assert all(r["responseDate"] and r["sources"].startswith("http") for r in rows)
+
+
+def test_us_restricts_ascend_chips_and_designates_huawei(store):
+    rows = answer(store, "restricted-as-of", state="state:US", date="2025-05-21")
+    targets = {(r["target"], r["how"]) for r in rows}
+    assert ("chip:huawei-ascend-910c", "restricts") in targets
+    assert ("firm:huawei", "designates") in targets
+    assert all(r["since"] <= "2025-05-21" and r["sources"].startswith("http") for r in rows)
+    before = answer(store, "restricted-as-of", state="state:US", date="2025-05-12")
+    assert "chip:huawei-ascend-910c" not in {r["target"] for r in before}
 
 
 def test_q7_position_changes_between_dates(store):
@@ -127,7 +146,8 @@ def test_q8_bis_sits_under_commerce(store):
 
 def test_firms_restricted_by_us_measures_as_of_a_date(store):
     def firms(date):
-        return {row["firm"] for row in answer(store, "restricted-as-of", date=date)}
+        rows = answer(store, "restricted-as-of", state="state:US", date=date)
+        return {row["target"] for row in rows}
 
     # YMTC's designation took effect on 16 December 2022; SMIC's on 18 December 2020
     assert "firm:ymtc" not in firms("2022-12-15")

@@ -50,7 +50,7 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
             inferred=inferred,
             sources=_count_sources(staged),
             graphs=len({q.graph_name for q in sources.facts}),
-            classes=_classes(staged),
+            classes=count_classes(staged),
             report=report,
         )
         staged.flush()
@@ -64,7 +64,7 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _classes(target: ox.Store) -> dict[str, int]:
+def count_classes(target: ox.Store) -> dict[str, int]:
     rows = target.query(COUNT_BY_CLASS, prefixes=PREFIXES)
     return {row["class"].value.removeprefix(TR): int(row["entities"].value) for row in rows}
 

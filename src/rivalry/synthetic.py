@@ -199,3 +199,74 @@ def change_set(data: Synthetic, facts: int = 100, broken: int = 0, seed: int = 1
             add(rng.choice(data.bodies), _t("ofState"), rng.choice(data.states))
         i += 1
     return quads
+
+
+def rivalry_layer(data: Synthetic, seed: int = 13) -> list[ox.Quad]:
+    """What the rivalry analysis queries look for, on top of a generated graph: one
+    anti-sanctions law per state; for half of the instruments a threat by a rival state
+    invoking its law against the instrument, and a countermeasure answering it; every fifth
+    firm in a project, in a random state, using its chip; some instruments also restrict the
+    head of a corporate group."""
+    rng = random.Random(seed)
+    graph, source = ox.NamedNode(GRAPH + "syn-rivalry"), _iri("source", "syn-rivalry")
+    quads: list[ox.Quad] = []
+
+    def add(s, p, o):
+        quads.append(ox.Quad(s, p, o, graph))
+
+    add(source, TYPE, _t("NewsReport"))
+    add(
+        source,
+        _t("url"),
+        ox.Literal("https://example.org/synthetic/rivalry", datatype=ox.NamedNode(XSD + "anyURI")),
+    )
+    add(source, _t("publisher"), _iri("publisher", "syn-0"))
+    add(source, _t("title"), ox.Literal("Synthetic rivalry", language="en"))
+    add(source, _t("published"), ox.Literal("2025-12-31", datatype=DATE))
+    add(source, _t("describesGraph"), graph)
+    state_of = {q.subject: q.object for q in data.quads if q.predicate == _t("ofState")}
+    ministries = {}
+    for body, state in state_of.items():
+        ministries.setdefault(state, body)
+    laws = {}
+    for state, ministry in ministries.items():
+        law = _iri("instrument", f"syn-law-{state.value.rsplit('-', 1)[1].lower()}")
+        laws[state] = law
+        add(law, TYPE, _t("Law"))
+        add(law, LABEL, ox.Literal(f"Synthetic anti-sanctions law of {state.value}", language="en"))
+        add(law, _t("issuedBy"), ministry)
+        add(law, _t("effectiveOn"), ox.Literal("2018-01-01", datatype=DATE))
+    issuers = {
+        q.subject: state_of[q.object]
+        for q in data.quads
+        if q.predicate == _t("issuedBy") and q.object in state_of
+    }
+    for n, (instrument, state) in enumerate(sorted(issuers.items(), key=lambda p: p[0].value)):
+        if n % 4 == 0:
+            head = data.firms[(n * 10) - (n * 10) % 25]
+            add(instrument, _t("restricts"), head)
+        if n % 2:
+            continue
+        rival = rng.choice([s for s in laws if s != state])
+        threat = _iri("event", f"syn-threat-{n}")
+        add(threat, TYPE, _t("ThreatOfCountermeasures"))
+        add(threat, _t("onDate"), _date(rng, 2024, 2025))
+        add(threat, _t("actor"), ministries[rival])
+        add(threat, _t("invokes"), laws[rival])
+        add(threat, _t("targetsInstrument"), instrument)
+        add(threat, _t("about"), instrument)
+        add(threat, _t("source"), source)
+        counter = _iri("instrument", f"syn-counter-{n}")
+        add(counter, TYPE, _t("Regulation"))
+        add(counter, LABEL, ox.Literal(f"Synthetic countermeasure {n}", language="en"))
+        add(counter, _t("issuedBy"), ministries[rival])
+        add(counter, _t("announcedOn"), _date(rng, 2024, 2025))
+        add(counter, _t("respondsTo"), instrument)
+    for i in range(0, len(data.firms), 5):
+        project = _iri("project", f"syn-{i}")
+        add(project, TYPE, _t("Project"))
+        add(project, LABEL, ox.Literal(f"Synthetic project {i}", language="en"))
+        add(project, _t("locatedIn"), rng.choice(data.states))
+        add(project, _t("participant"), data.firms[i])
+        add(project, _t("usesItem"), _iri("chip", f"syn-{i}"))
+    return quads
