@@ -1,6 +1,7 @@
 """The US trade.gov Consolidated Screening List, as CSV (one row per entry, multi-valued
-cells separated by "; ") or as JSON (an object whose ``results`` array holds the
-entries, multi-valued fields as arrays, addresses as objects)."""
+cells separated by "; ", the country code last in each address) or as JSON (an object
+whose ``results`` array holds the entries, keyed by ``id``, with multi-valued fields as
+arrays, addresses as objects with a ``country`` code, and null for empty fields)."""
 
 from __future__ import annotations
 
@@ -116,13 +117,13 @@ def _from_json(text: str) -> Parsed:
         raise InputError(1, 1, 'a CSL JSON file is an object with a "results" array of entries')
     parsed = Parsed(fmt="csl-json")
     lines = text.splitlines()
-    for index, entry in enumerate(results):
-        if not isinstance(entry, dict) or not entry.get("_id"):
-            raise InputError(None, None, f"results[{index}] is not an entry with an _id")
-        line = _line_of(lines, f'"{entry["_id"]}"')
-        fields = {k: v for k, v in entry.items() if k != "addresses"}
-        entry = {**fields, "addresses": [a for a in entry.get("addresses") or [] if a]}
-        _entry(parsed, line, entry, entry, lambda c: None)
+    for index, raw in enumerate(results):
+        key = raw.get("id") or raw.get("_id") if isinstance(raw, dict) else None
+        if not key:
+            raise InputError(None, None, f"results[{index}] is not an entry with an id")
+        line = _line_of(lines, f'"{key}"')
+        addresses = [a for a in raw.get("addresses") or [] if isinstance(a, dict)]
+        _entry(parsed, line, {**raw, "_id": str(key), "addresses": addresses}, raw, lambda c: None)
     return parsed
 
 

@@ -47,7 +47,7 @@ def parse_ftm(path: Path) -> Parsed:
 
 def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
     try:
-        entity = json.loads(text)
+        entity = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as err:
         raise InputError(line, err.colno, f"not a JSON object: {err.msg}") from None
     if not isinstance(entity, dict):
@@ -86,8 +86,8 @@ def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
             raise InputError(line, None, f"{key}: a Sanction needs its entity")
         country = country_code(one("country") or "")
         if not authority or not country:
-            parsed.skipped.append((line, f"{key}: a sanction without an authority and its "
-                                   "country cannot be put on a list kept by a body"))  # fmt: skip
+            why = "without an authority and the ISO code of its state, the list's keeper is unknown"
+            parsed.skipped.append((line, f"{key}: sanction {why}"))
             return [(line, "entity", target)]
         program = one("program") or f"{authority} sanctions"
         parsed.list_names.add(program)
