@@ -7,6 +7,8 @@ unknown query, unparsable file — reported with file, line and column).
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import sys
 from enum import StrEnum
@@ -16,6 +18,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from SPARQLWrapper import SPARQLExceptions
 
@@ -30,6 +33,7 @@ from rivalry.query import catalogue, remote, render, run
 from rivalry.store import StoreMissing, open_store
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
+from rivalry.vocab import PREFIXES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
@@ -383,6 +387,109 @@ def _import(family, file, retrieved, url, fmt, project, store, owl) -> None:
     _print_merged(proj, result)
 
 
+link_app = typer.Typer(
+    help="Link the graph's entities to other knowledge bases.\n\n" + EXIT_CODES,
+    no_args_is_help=True,
+)
+app.add_typer(link_app, name="link")
+
+
+class LinkFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@link_app.command("wikidata")
+def link_wikidata(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The Wikidata SPARQL endpoint, or a copy of it.")
+    ] = "https://query.wikidata.org/sparql",
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Write the unique links as a TriG proposal, to merge with `rivalry add FILE`.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        LinkFormat,
+        typer.Option("--format", "-f", help="table for people, csv or json for programs."),
+    ] = LinkFormat.table,
+    timeout: Annotated[int, typer.Option(help="Seconds to wait for each query.")] = 60,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Find Wikidata items for states (ISO code, P297), firms and government bodies (label or
+    alias, and instance of a business or government-body class) not linked yet.
+
+    An entity with one candidate gets a proposed skos:exactMatch; one with several is
+    reported as ambiguous for a curator and never linked. Nothing is written to the graph:
+    --write FILE holds the unique links in a named graph describing the run (endpoint, day,
+    queries), to check and merge with `rivalry add FILE`.
+
+    Exit codes: 0 done (ambiguous matches are reported, not errors); 2 usage error, no
+    store, or the endpoint failed.
+    """
+    from rivalry.linking import wikidata
+
+    proj = Project.locate(project, store)
+    try:
+        db = open_store(proj.store_path)
+        with Progress(transient=True, console=err) as progress:
+            task = progress.add_task("Querying Wikidata", total=wikidata.count_keys(db))
+            run = wikidata.link(
+                db, endpoint, progress=lambda n: progress.advance(task, n), timeout=timeout
+            )
+    except StoreMissing as error:
+        raise fail(str(error)) from None
+    except (OSError, ValueError, SPARQLExceptions.SPARQLWrapperException) as error:
+        raise fail(f"{endpoint}: the endpoint failed: {error}") from None
+    _print_links(run, fmt)
+    if write is not None:
+        write.write_bytes(
+            ox.serialize(wikidata.proposal(run), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        )
+        err.print(f"{len(run.unique())} unique link(s) written to {write}; "
+                  f"merge them with: rivalry add {write}")  # fmt: skip
+
+
+def _print_links(run, fmt: LinkFormat) -> None:
+    rows = [
+        {"entity": render.short(ox.NamedNode(m.entity)), "kind": m.kind, "keys": "; ".join(m.keys),
+         "status": m.status, "qid": item.qid if item else "", "label": item.label if item else "",
+         "description": item.description if item else "", "linked_elsewhere": m.taken_by or ""}
+        for m in run.matches
+        for item in (list(m.items.values()) or [None])
+    ]  # fmt: skip
+    if fmt is LinkFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is LinkFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["entity"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table("entity", "kind", "status", "candidate", title="Wikidata links found")
+        for row in rows:
+            if row["status"] == "no match":
+                continue
+            colour = {"unique": "green", "ambiguous": "yellow"}.get(row["status"], "red")
+            candidate = " — ".join(v for v in (row["qid"], row["label"], row["description"]) if v)
+            status = row["status"] + (
+                f" ({row['linked_elsewhere']})" if row["linked_elsewhere"] else ""
+            )
+            table.add_row(row["entity"], row["kind"], f"[{colour}]{status}[/]", candidate)
+        out.print(table)
+        counts = {
+            s: sum(m.status == s for m in run.matches) for s in ("unique", "ambiguous", "no match")
+        }
+        out.print(
+            f"{counts['unique']} unique, {counts['ambiguous']} ambiguous (for a curator to "
+            f"decide), {counts['no match']} without a candidate"
+        )
+
+
 @app.command("queries")
 def list_queries(
     project: ProjectOpt = None,
@@ -395,8 +502,6 @@ def list_queries(
     except catalogue.CatalogueError as error:
         raise fail(str(error)) from None
     if as_json:
-        import json
-
         rows = [
             {
                 "name": q.name,
