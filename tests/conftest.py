@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,11 @@ import scorecard
 from rivalry.build import BuildResult, build
 from rivalry.load import Sources, load_project
 from rivalry.project import Project
+from rivalry.serve.loopback import free_port, wait_until_listening
 from rivalry.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +67,37 @@ def rivalry(
         text=True,
         timeout=600,
     )
+
+
+def project_copy(root: Path) -> Path:
+    """A copy of the project at ``root`` with its own built store, for commands that write."""
+    for part in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root
+
+
+@contextmanager
+def oxigraph_endpoint(location: Path, data: Path):
+    """A real `oxigraph serve` on loopback, loaded with ``data``; yields its query URL."""
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_listening(port)
+        yield f"http://127.0.0.1:{port}/query"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def pytest_sessionstart(session):

@@ -5,13 +5,12 @@ twice, and malformed files are refused with file:line:column, changing nothing."
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, rivalry
+from conftest import project_copy, rivalry
 from rivalry.gate.check import check_change
 from rivalry.importing.run import prepare
 from rivalry.vocab import PREFIXES
@@ -27,12 +26,7 @@ DAY = "2026-11-20"
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     """A copy of the project with its own built store; the tests below import into it."""
-    root = tmp_path_factory.mktemp("import") / "project"
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
-    assert built.returncode == 0, built.stdout + built.stderr
-    return root
+    return project_copy(tmp_path_factory.mktemp("import") / "project")
 
 
 def run(workspace: Path, *args: str, **kwargs):
@@ -182,7 +176,7 @@ MALFORMED = {
         "csl",
         ":2:2: unknown source list",
     ),
-    "extra-column.csv": ("_id,source,name,colour\n", "csl", ":1:4: unknown CSL column 'colour'"),
+    "extra-column.csv": ("_id,source,name,colour\n", "csl", ":1:4: unknown column 'colour'"),
     "broken.json": (
         '{"results": [\n  {"id": "x1", "name": "Acme",}\n]}\n',
         "csl",

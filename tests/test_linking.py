@@ -5,16 +5,13 @@ ambiguous label reported and never linked, and a proposal that goes through `riv
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, rivalry
-from rivalry.serve.loopback import free_port, wait_until_listening
+from conftest import oxigraph_endpoint, project_copy, rivalry
+from rivalry.serve.loopback import free_port
 from test_gate import snapshot
-from test_remote import OXIGRAPH
 
 SAMPLES = Path(__file__).parent / "importing"
 WD = "http://www.wikidata.org/entity/"
@@ -23,33 +20,24 @@ WD = "http://www.wikidata.org/entity/"
 @pytest.fixture(scope="module")
 def wikidata(tmp_path_factory):
     location = tmp_path_factory.mktemp("wikidata") / "db"
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(location), "--file",
-         str(SAMPLES / "wikidata-sample.ttl")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    port = free_port()
-    server = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    wait_until_listening(port)
-    yield f"http://127.0.0.1:{port}/query"
-    server.terminate()
-    server.wait(timeout=20)
+    with oxigraph_endpoint(location, SAMPLES / "wikidata-sample.ttl") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     """A project copy with states (FR, DE, AE) that have no Wikidata link yet."""
-    root = tmp_path_factory.mktemp("link") / "project"
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    for args in (("build", "--no-owl"), ("import", "csl", str(SAMPLES / "csl-sample.csv"),
-                                          "--retrieved", "2026-11-20", "--no-owl")):  # fmt: skip
-        result = rivalry(*args, project=root, store=root / ".rivalry" / "store")
-        assert result.returncode == 0, result.stdout + result.stderr
+    root = project_copy(tmp_path_factory.mktemp("link") / "project")
+    args = (
+        "import",
+        "csl",
+        str(SAMPLES / "csl-sample.csv"),
+        "--retrieved",
+        "2026-11-20",
+        "--no-owl",
+    )
+    result = rivalry(*args, project=root, store=root / ".rivalry" / "store")
+    assert result.returncode == 0, result.stdout + result.stderr
     return root
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import rivalry
+from conftest import oxigraph_endpoint, rivalry
 from rivalry.query import catalogue
 from rivalry.serve.loopback import free_port, wait_until_listening
-
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
 
 @pytest.fixture(scope="module")
@@ -28,22 +25,8 @@ def endpoint(built, project, tmp_path_factory):
     store = ox.Store.read_only(str(project.store_path))
     store.dump(str(dump), ox.RdfFormat.N_QUADS)
     del store
-    location = workdir / "db"
-    subprocess.run(
-        [OXIGRAPH, "load", "--location", str(location), "--file", str(dump)],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    wait_until_listening(port)
-    yield f"http://127.0.0.1:{port}/query"
-    server.terminate()
-    server.wait(timeout=20)
+    with oxigraph_endpoint(workdir / "db", dump) as url:
+        yield url
 
 
 def rows(result) -> list[tuple]:

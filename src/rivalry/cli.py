@@ -310,51 +310,44 @@ UrlOpt = Annotated[
 ]
 
 
-@import_app.command("csl")
-def import_csl(
-    file: ListFile,
-    retrieved: RetrievedOpt = None,
-    url: UrlOpt = None,
-    fmt: FormatOpt = ReportFormat.text,
-    project: ProjectOpt = None,
-    store: StoreOpt = None,
-    owl: OwlOpt = True,
-) -> None:
-    """Import the US Consolidated Screening List (trade.gov), CSV or JSON (.json).
+CSL_HELP = """Import the US Consolidated Screening List (trade.gov), CSV or JSON (.json).
 
-    Entities and individuals become organisations and people (matched with the graph's
-    entities by Wikidata item, ISO code, or name and type), listings become list
-    designations on the named lists, each row an imported record keeping its raw values.
-    The run is one named graph keyed by the file's digest, merged all or nothing through
-    the same check as `rivalry add`; importing the same file again changes nothing.
+Entities and individuals become organisations and people (matched with the graph's
+entities by Wikidata item, ISO code, or name and type); listings become list
+designations on the named lists; each row is an imported record keeping its raw values.
+The run is one named graph keyed by the file's digest, merged all or nothing through
+the same check as `rivalry add`; importing the same file again changes nothing.
+"""
+FTM_HELP = """Import FollowTheMoney entities (JSON lines, as OpenSanctions publishes them).
 
-    Exit codes: 0 imported (or already imported); 1 the check found problems, nothing was
-    merged; 2 usage or input error (file:line:column).
-    """
-    _import("csl", file, retrieved, url, fmt, project, store, owl)
+Company, Organization, LegalEntity and Person become firms, organisations and people;
+Sanction becomes a list designation; Ownership between companies a timed subsidiary
+relation. Other schemata are skipped and listed. Matching, provenance and the
+all-or-nothing merge are as for `rivalry import csl`.
+"""
+IMPORT_EXIT = """
+Exit codes: 0 imported (or already imported); 1 the check found problems, nothing was
+merged; 2 usage or input error (file:line:column).
+"""
 
 
-@import_app.command("ftm")
-def import_ftm(
-    file: ListFile,
-    retrieved: RetrievedOpt = None,
-    url: UrlOpt = None,
-    fmt: FormatOpt = ReportFormat.text,
-    project: ProjectOpt = None,
-    store: StoreOpt = None,
-    owl: OwlOpt = True,
-) -> None:
-    """Import FollowTheMoney entities (JSON lines, as OpenSanctions publishes them).
+def _import_verb(family: str):
+    def verb(
+        file: ListFile,
+        retrieved: RetrievedOpt = None,
+        url: UrlOpt = None,
+        fmt: FormatOpt = ReportFormat.text,
+        project: ProjectOpt = None,
+        store: StoreOpt = None,
+        owl: OwlOpt = True,
+    ) -> None:
+        _import(family, file, retrieved, url, fmt, project, store, owl)
 
-    Company, Organization, LegalEntity and Person become firms, organisations and people;
-    Sanction becomes a list designation; Ownership between companies a timed
-    subsidiary relation. Other schemata are skipped and listed. Matching, provenance and
-    the all-or-nothing merge are as for `rivalry import csl`.
+    return verb
 
-    Exit codes: 0 imported (or already imported); 1 the check found problems, nothing was
-    merged; 2 usage or input error (file:line:column).
-    """
-    _import("ftm", file, retrieved, url, fmt, project, store, owl)
+
+import_app.command("csl", help=CSL_HELP + IMPORT_EXIT)(_import_verb("csl"))
+import_app.command("ftm", help=FTM_HELP + IMPORT_EXIT)(_import_verb("ftm"))
 
 
 def _import(family, file, retrieved, url, fmt, project, store, owl) -> None:

@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+from rivalry.csv_template import checked_header
 from rivalry.importing.records import (
     InputError,
     ListedOn,
@@ -69,23 +70,15 @@ def parse_csl(path: Path) -> Parsed:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".json":
         return _from_json(text)
-    return _from_csv(text)
+    try:
+        return _from_csv(text)
+    except csv.Error as err:
+        raise InputError(None, None, f"not a readable CSV file: {err}") from None
 
 
 def _from_csv(text: str) -> Parsed:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            1,
-            None,
-            f"the header lacks column(s) {', '.join(missing)}; this is not a "
-            f"Consolidated Screening List CSV (its columns: {', '.join(COLUMNS)})",
-        )
-    unknown = [c for c in header if c not in COLUMNS]
-    if unknown:
-        raise InputError(1, header.index(unknown[0]) + 1, f"unknown CSL column {unknown[0]!r}")
+    header = checked_header(reader, REQUIRED, COLUMNS, "the CSL's columns are")
     parsed = Parsed(fmt="csl-csv")
     start = 2
     for row in reader:

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 
 import pycountry
 
+from rivalry.csv_template import CsvError
+
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class InputError(ValueError):
+class InputError(CsvError):
     """A record the importer cannot read; says where (line, column) and how to fix it."""
-
-    def __init__(self, line: int | None, column: int | None, message: str):
-        super().__init__(message)
-        self.line, self.column, self.message = line, column, message
 
 
 @dataclass

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rivalry.csv_template import CsvError
 from rivalry.importing.csl import parse_csl
 from rivalry.importing.ftm import parse_ftm
 from rivalry.importing.mapping import Mapped, Mapper
 from rivalry.importing.reconcile import Ambiguous
-from rivalry.importing.records import InputError, full_date
+from rivalry.importing.records import full_date
 from rivalry.load import ParseError, Sources
 
 READERS = {"csl": parse_csl, "ftm": parse_ftm}
@@ -40,7 +41,7 @@ def prepare(
         data = path.read_bytes()
         parsed = READERS[family](path)
         mapped = Mapper(store, parsed, path, hashlib.sha256(data).hexdigest(), day, url).run()
-    except InputError as err:
+    except CsvError as err:  # InputError, and the header check shared with the CSV template
         raise ParseError(path, err.line, err.column, err.message) from None
     except Ambiguous as err:
         raise ParseError(path, None, None, f"{err}; name the entity more precisely "
