@@ -64,6 +64,7 @@ SOURCES = {
 }  # fmt: skip
 
 KINDS = {"entity": "organisation", "": "organisation", "individual": "person"}
+MULTI = ("programs", "alt_names", "citizenships", "nationalities", "dates_of_birth")
 
 
 def parse_csl(path: Path) -> Parsed:
@@ -91,9 +92,6 @@ def _from_csv(text: str) -> Parsed:
         _entry(parsed, start, entry, cells, lambda c: header.index(c) + 1 if c in header else None)
         start = reader.line_num + 1
     return parsed
-
-
-MULTI = ("programs", "alt_names", "citizenships", "nationalities", "dates_of_birth")
 
 
 def _split(cell: str) -> list[str]:

@@ -24,7 +24,6 @@ from rivalry.importing.records import (
 
 KINDS = {"Company": "firm", "Organization": "organisation", "LegalEntity": "organisation",
          "Person": "person"}  # fmt: skip
-WIKIDATA = "Q"
 
 
 def parse_ftm(path: Path) -> Parsed:
@@ -68,7 +67,7 @@ def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
             raise InputError(line, None, f"{key}: a {schema} needs a name")
         where = props.get("jurisdiction") or props.get("country") or []
         wikidata = one("wikidataId")
-        if wikidata and not (wikidata[:1] == WIKIDATA and wikidata[1:].isdigit()):
+        if wikidata and not (wikidata.startswith("Q") and wikidata[1:].isdigit()):
             raise InputError(line, None, f"{key}: wikidataId {wikidata!r} is not a QID (Q…)")
         parsed.parties[key] = Party(
             key=key,
