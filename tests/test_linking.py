@@ -5,6 +5,8 @@ ambiguous label reported and never linked, and a proposal that goes through `riv
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,33 @@ def test_unreachable_endpoint(workspace):
     result = run(workspace, "link", "wikidata", "--endpoint", endpoint, "--timeout", "5")
     assert result.returncode == 2
     assert f"{endpoint}: the endpoint failed" in result.stderr
+
+
+def test_queries_say_who_is_asking(workspace):
+    """Wikimedia asks clients for a descriptive User-Agent; every query carries ours."""
+    agents = []
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_POST(self):
+            agents.append(self.headers["User-Agent"])
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        result = run(workspace, "link", "wikidata", "--endpoint", endpoint, "-f", "csv")
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert agents and all(a.startswith("rivalry/") and "tech-rivalry" in a for a in agents)
