@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,15 @@ def rivalry(
         text=True,
         timeout=600,
     )
+
+
+def project_copy(root: Path) -> Path:
+    """A copy of the project at ``root`` with its own built store, for commands that write."""
+    for part in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root
 
 
 def pytest_sessionstart(session):

@@ -65,6 +65,20 @@ def oxigraph(workdir: Path, location: Path | None = None):
         yield f"http://127.0.0.1:{port}"
 
 
+@contextlib.contextmanager
+def oxigraph_loaded(workdir: Path, data: Path):
+    """`oxigraph serve` on a new store loaded with ``data`` (`oxigraph load`); yields its
+    query URL."""
+    location = workdir / "oxigraph-loaded"
+    subprocess.run(
+        [OXIGRAPH, "load", "--location", str(location), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    with oxigraph(workdir, location) as base:
+        yield f"{base}/query"
+
+
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db

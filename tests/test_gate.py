@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, rivalry
+from conftest import ROOT, project_copy, rivalry
 from rivalry.gate.check import check
 from rivalry.load import ParseError
 
@@ -93,12 +92,7 @@ def test_duplicate_names_the_existing_iri(project, store):
 @pytest.fixture
 def workspace(tmp_path):
     """A copy of the project with its own built store, for commands that write."""
-    root = tmp_path / "project"
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
-    assert built.returncode == 0, built.stdout + built.stderr
-    return root
+    return project_copy(tmp_path / "project")
 
 
 def run(workspace: Path, *args: str, **kwargs):

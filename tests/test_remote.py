@@ -26,14 +26,8 @@ def endpoint(built, project, tmp_path_factory):
     store = ox.Store.read_only(str(project.store_path))
     store.dump(str(dump), ox.RdfFormat.N_QUADS)
     del store
-    location = workdir / "db"
-    subprocess.run(
-        [servers.OXIGRAPH, "load", "--location", str(location), "--file", str(dump)],
-        check=True,
-        capture_output=True,
-    )
-    with servers.oxigraph(workdir, location) as base:
-        yield f"{base}/query"
+    with servers.oxigraph_loaded(workdir, dump) as url:
+        yield url
 
 
 def rows(result) -> list[tuple]:

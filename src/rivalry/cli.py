@@ -7,6 +7,8 @@ unknown query, unparsable file — reported with file, line and column).
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import sys
 from enum import StrEnum
@@ -16,6 +18,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from SPARQLWrapper import SPARQLExceptions
 
@@ -30,7 +33,7 @@ from rivalry.query import catalogue, remote, render, run
 from rivalry.store import StoreMissing, open_store
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
-from rivalry.vocab import compact
+from rivalry.vocab import PREFIXES, compact
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
@@ -239,6 +242,13 @@ def add(
     """
     proj = Project.locate(project, store)
     _existing(files)
+    result = _check_and_merge(proj, lambda db: load_change(proj, files), files, fmt, owl)
+    _print_merged(proj, result)
+
+
+def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: bool):
+    """Under the writer lock: settle an interrupted merge, build the change from the store,
+    check it, and merge it only if it passes. Returns None when there was nothing to add."""
     try:
         with merge.writer_lock(proj):
             if not proj.store_path.exists():
@@ -247,14 +257,19 @@ def add(
             if recovered:
                 err.print(f"An interrupted merge was found and {recovered}.")
             db = ox.Store(str(proj.store_path))
-            change = load_change(proj, files)
+            change = make_change(db)
+            if change is None:
+                return None
             report = check_change(proj, db, change, owl=owl)
             _emit(report, fmt)
             if not report.conforms:
                 raise fail("the change does not pass the check; nothing was merged", EXIT_PROBLEMS)
-            result = merge.merge(proj, db, change, files)
+            return merge.merge(proj, db, change, inputs)
     except (ParseError, StoreMissing, merge.MergeBusy) as error:
         raise fail(str(error)) from None
+
+
+def _print_merged(proj: Project, result) -> None:
     for path in result.files:
         out.print(f"[green]Merged[/] into {path.relative_to(proj.root)}")
     out.print(f"{result.quads} quads added; recorded as {render.short(ox.NamedNode(result.merge))}")
@@ -273,6 +288,201 @@ def _print_report(report: Report) -> None:
     out.print(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
 
 
+import_app = typer.Typer(
+    help="Import curators' list files into their own named graph, through the gate.\n\n"
+    + EXIT_CODES,
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+ListFile = Annotated[Path, typer.Argument(help="The file to import.", show_default=False)]
+RetrievedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--retrieved",
+        help="Day the file was downloaded (YYYY-MM-DD). Default: the file's modification day.",
+        show_default=False,
+    ),
+]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option("--url", help="Where the file was downloaded from.", show_default=False),
+]
+
+
+CSL_HELP = """Import the US Consolidated Screening List (trade.gov), CSV or JSON (.json).
+
+Entities and individuals become organisations and people (matched with the graph's
+entities by Wikidata item, ISO code, or name and type); listings become list
+designations on the named lists; each row is an imported record keeping its raw values.
+The run is one named graph keyed by the file's digest, merged all or nothing through
+the same check as `rivalry add`; importing the same file again changes nothing.
+"""
+FTM_HELP = """Import FollowTheMoney entities (JSON lines, as OpenSanctions publishes them).
+
+Company, Organization, LegalEntity and Person become firms, organisations and people;
+Sanction becomes a list designation; Ownership between companies a timed subsidiary
+relation. Other schemata are skipped and listed. Matching, provenance and the
+all-or-nothing merge are as for `rivalry import csl`.
+"""
+IMPORT_EXIT = """
+Exit codes: 0 imported (or already imported); 1 the check found problems, nothing was
+merged; 2 usage or input error (file:line:column).
+"""
+
+
+def _import_verb(family: str):
+    def verb(
+        file: ListFile,
+        retrieved: RetrievedOpt = None,
+        url: UrlOpt = None,
+        fmt: FormatOpt = ReportFormat.text,
+        project: ProjectOpt = None,
+        store: StoreOpt = None,
+        owl: OwlOpt = True,
+    ) -> None:
+        _import(family, file, retrieved, url, fmt, project, store, owl)
+
+    return verb
+
+
+import_app.command("csl", help=CSL_HELP + IMPORT_EXIT)(_import_verb("csl"))
+import_app.command("ftm", help=FTM_HELP + IMPORT_EXIT)(_import_verb("ftm"))
+
+
+def _import(family, file, retrieved, url, fmt, project, store, owl) -> None:
+    from rivalry.importing.run import already_imported, prepare
+
+    proj = Project.locate(project, store)
+    _existing([file])
+    seen = {}
+
+    def change_for(db):
+        change, seen["mapped"] = prepare(db, file, family, retrieved=retrieved, url=url)
+        return None if already_imported(db, change) else change
+
+    with err.status(f"Importing {file.name}…"):
+        result = _check_and_merge(proj, change_for, [file], fmt, owl)
+    mapped = seen["mapped"]
+    console = out if fmt is ReportFormat.text else err
+    table = Table("records", "count", title=f"Import of {file.name}")
+    table.add_row("matched with entities already in the graph", str(len(mapped.matched)))
+    table.add_row("new entities", str(len(set(mapped.minted.values()))))
+    table.add_row("quads in the import's graph", str(len(mapped.quads)))
+    table.add_row("skipped", str(len(mapped.skipped)))
+    console.print(table)
+    for line, why in mapped.skipped:
+        console.print(f"{file}:{line}: skipped: {why}", highlight=False)
+    if result is None:
+        console.print(f"Already imported: {render.short(ox.NamedNode(mapped.graph))} holds "
+                      "every fact of this file; nothing changed.")  # fmt: skip
+        return
+    _print_merged(proj, result)
+
+
+link_app = typer.Typer(
+    help="Link the graph's entities to other knowledge bases.\n\n" + EXIT_CODES,
+    no_args_is_help=True,
+)
+app.add_typer(link_app, name="link")
+
+
+class LinkFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@link_app.command("wikidata")
+def link_wikidata(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The Wikidata SPARQL endpoint, or a copy of it.")
+    ] = "https://query.wikidata.org/sparql",
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Write the unique links as a TriG proposal, to merge with `rivalry add FILE`.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        LinkFormat,
+        typer.Option("--format", "-f", help="table for people, csv or json for programs."),
+    ] = LinkFormat.table,
+    timeout: Annotated[int, typer.Option(help="Seconds to wait for each query.")] = 60,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Find Wikidata items for states (ISO code, P297), firms and government bodies (label or
+    alias, and instance of a business or government-body class) not linked yet.
+
+    An entity with one candidate gets a proposed skos:exactMatch; one with several is
+    reported as ambiguous for a curator and never linked. Nothing is written to the graph:
+    --write FILE holds the unique links in a named graph describing the run (endpoint, day,
+    queries), to check and merge with `rivalry add FILE`.
+
+    Exit codes: 0 done (ambiguous matches are reported, not errors); 2 usage error, no
+    store, or the endpoint failed.
+    """
+    from rivalry.linking import wikidata
+
+    proj = Project.locate(project, store)
+    try:
+        db = open_store(proj.store_path)
+        with Progress(transient=True, console=err) as progress:
+            task = progress.add_task("Querying Wikidata", total=wikidata.count_keys(db))
+            run = wikidata.link(
+                db, endpoint, progress=lambda n: progress.advance(task, n), timeout=timeout
+            )
+    except StoreMissing as error:
+        raise fail(str(error)) from None
+    except (OSError, ValueError, SPARQLExceptions.SPARQLWrapperException) as error:
+        raise fail(f"{endpoint}: the endpoint failed: {error}") from None
+    _print_links(run, fmt)
+    if write is not None:
+        write.write_bytes(
+            ox.serialize(wikidata.proposal(run), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        )
+        err.print(f"{len(run.unique())} unique link(s) written to {write}; "
+                  f"merge them with: rivalry add {write}")  # fmt: skip
+
+
+def _print_links(run, fmt: LinkFormat) -> None:
+    rows = [
+        {"entity": render.short(ox.NamedNode(m.entity)), "kind": m.kind, "keys": "; ".join(m.keys),
+         "status": m.status, "qid": item.qid if item else "", "label": item.label if item else "",
+         "description": item.description if item else "", "linked_elsewhere": m.taken_by or ""}
+        for m in run.matches
+        for item in (list(m.items.values()) or [None])
+    ]  # fmt: skip
+    if fmt is LinkFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is LinkFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["entity"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table("entity", "kind", "status", "candidate", title="Wikidata links found")
+        for row in rows:
+            if row["status"] == "no match":
+                continue
+            colour = {"unique": "green", "ambiguous": "yellow"}.get(row["status"], "red")
+            candidate = " — ".join(v for v in (row["qid"], row["label"], row["description"]) if v)
+            status = row["status"] + (
+                f" ({row['linked_elsewhere']})" if row["linked_elsewhere"] else ""
+            )
+            table.add_row(row["entity"], row["kind"], f"[{colour}]{status}[/]", candidate)
+        out.print(table)
+        counts = {
+            s: sum(m.status == s for m in run.matches) for s in ("unique", "ambiguous", "no match")
+        }
+        out.print(
+            f"{counts['unique']} unique, {counts['ambiguous']} ambiguous (for a curator to "
+            f"decide), {counts['no match']} without a candidate"
+        )
+
+
 @app.command("queries")
 def list_queries(
     project: ProjectOpt = None,
@@ -285,8 +495,6 @@ def list_queries(
     except catalogue.CatalogueError as error:
         raise fail(str(error)) from None
     if as_json:
-        import json
-
         rows = [
             {
                 "name": q.name,

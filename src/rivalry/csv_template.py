@@ -60,24 +60,29 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+def checked_header(reader: csv.DictReader, required, columns, known: str) -> list[str]:
+    """The header row, refused if it lacks a required column or has an unknown one."""
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise CsvError(
+            1,
+            None,
+            f"the header lacks column(s) {', '.join(missing)}; {known}: {', '.join(columns)}",
+        )
+    unknown = [c for c in header if c not in columns]
+    if unknown:
+        raise CsvError(1, header.index(unknown[0]) + 1, f"unknown column {unknown[0]!r}")
+    return header
+
+
 def parse_csv(path: Path, ranges: dict[str, str]) -> list[ox.Quad]:
     """Read the template; ``ranges`` maps property IRIs to their rdfs:range IRI."""
     if path.stat().st_size > MAX_BYTES:
         raise CsvError(1, None, f"file is larger than {MAX_BYTES // 1024 // 1024} MiB")
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise CsvError(
-                1,
-                None,
-                f"the header lacks column(s) {', '.join(missing)}; "
-                f"the template's columns are: {', '.join(COLUMNS)}",
-            )
-        unknown = [c for c in header if c not in COLUMNS]
-        if unknown:
-            raise CsvError(1, header.index(unknown[0]) + 1, f"unknown column {unknown[0]!r}")
+        header = checked_header(reader, REQUIRED, COLUMNS, "the template's columns are")
         quads: list[ox.Quad] = []
         for row in reader:
             row = {k.strip(): (v or "").strip() for k, v in row.items() if k}

@@ -30,6 +30,7 @@ KINDS = (
     "person",
     "position",
     "firm",
+    "organisation",
     "publisher",
     "chip",
     "family",
@@ -43,6 +44,7 @@ KINDS = (
     "claim",
     "matter",
     "relation",
+    "record",
     "source",
 )
 

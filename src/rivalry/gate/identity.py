@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import defaultdict
 
 import pycountry
 import pyoxigraph as ox
@@ -61,9 +62,14 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
     new = {s for s in subjects if not _known(store, s)}
     problems = []
     typed = {t.subject for t in facts if t.predicate == TYPE}
+    by_subject = defaultdict(list)
+    for t in facts:
+        by_subject[t.subject].append(t)
+    # each type's labels and each kind's keys are read once per check, not once per entity
+    lookups = _Lookups(store)
     for entity in sorted(new, key=str):
-        problems += _duplicates(store, entity, facts)
-        similar = _similar(store, entity)
+        problems += _duplicates(store, entity, by_subject[entity], lookups)
+        similar = _similar(lookups, entity)
         if entity not in typed:
             hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
             problems.append(
@@ -83,7 +89,7 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
     defined = subjects | {ox.NamedNode(v) for v in PREFIXES.values()}
     for term in sorted({t.object for t in facts if isinstance(t.object, ox.NamedNode)}, key=str):
         if term.value.startswith(ID) and term not in defined and not _known(store, term):
-            problems.append(_dangling(store, term))
+            problems.append(_dangling(lookups, term))
     return problems
 
 
@@ -92,9 +98,39 @@ def _known(store: ox.Store, term: ox.NamedNode) -> bool:
     return next(iter(pattern), None) is not None
 
 
-def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -> list[Problem]:
+class _Lookups:
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._labels: dict[ox.NamedNode, list] = {}
+        self._keys: dict[str, set[str]] = {}
+
+    def labels(self, kind: ox.NamedNode) -> list[tuple[ox.NamedNode, str, str]]:
+        """(entity, normalised label, label) for every entity of type ``kind``."""
+        if kind not in self._labels:
+            rows = self.store.query(
+                SAME_TYPE_LABELS, prefixes=PREFIXES, substitutions={ox.Variable("type"): kind}
+            )
+            self._labels[kind] = [
+                (row["existing"], normalise(row["label"].value), row["label"].value) for row in rows
+            ]
+        return self._labels[kind]
+
+    def keys(self, kind: str) -> set[str]:
+        """The keys of the known IRIs under ``kind`` (…/id/firm/)."""
+        if kind not in self._keys:
+            rows = self.store.query(
+                KNOWN_IN_KIND,
+                prefixes=PREFIXES,
+                substitutions={ox.Variable("kind"): ox.Literal(kind)},
+            )
+            self._keys[kind] = {row["known"].value.rpartition("/")[2] for row in rows}
+        return self._keys[kind]
+
+
+def _duplicates(
+    store: ox.Store, entity: ox.NamedNode, mine: list[ox.Triple], lookups: _Lookups
+) -> list[Problem]:
     problems = []
-    mine = [t for t in facts if t.subject == entity]
     for code in {t.object.value for t in mine if t.predicate == ISO}:
         if pycountry.countries.get(alpha_2=code) is None:
             message = (
@@ -110,13 +146,10 @@ def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -
     labels = {normalise(t.object.value) for t in mine if t.predicate == LABEL}
     types = {t.object for t in mine if t.predicate == TYPE}
     for kind in types if labels else ():
-        rows = store.query(
-            SAME_TYPE_LABELS, prefixes=PREFIXES, substitutions={ox.Variable("type"): kind}
-        )
-        for row in rows:
-            if row["existing"] != entity and normalise(row["label"].value) in labels:
-                why = f"the same name and type ({row['label'].value}, {compact(kind.value)})"
-                problems.append(_duplicate(entity, row["existing"], why))
+        for existing, normalised, label in lookups.labels(kind):
+            if existing != entity and normalised in labels:
+                why = f"the same name and type ({label}, {compact(kind.value)})"
+                problems.append(_duplicate(entity, existing, why))
     return problems
 
 
@@ -133,23 +166,18 @@ def _duplicate(entity: ox.NamedNode, existing: ox.NamedNode, why: str) -> Proble
     )
 
 
-def _similar(store: ox.Store, term: ox.NamedNode) -> str | None:
+def _similar(lookups: _Lookups, term: ox.NamedNode) -> str | None:
     """The known IRI of the same kind (state/, firm/, …) whose key is closest to ``term``'s."""
     kind, _, key = term.value.rpartition("/")
     if kind.removeprefix(ID) not in NAMED_KINDS:
         return None
-    rows = store.query(
-        KNOWN_IN_KIND,
-        prefixes=PREFIXES,
-        substitutions={ox.Variable("kind"): ox.Literal(kind + "/")},
-    )
-    known = {row["known"].value.rpartition("/")[2] for row in rows} - {key}
+    known = lookups.keys(kind + "/") - {key}
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
     return f"{kind}/{close[0]}" if close else None
 
 
-def _dangling(store: ox.Store, term: ox.NamedNode) -> Problem:
-    close = _similar(store, term)
+def _dangling(lookups: _Lookups, term: ox.NamedNode) -> Problem:
+    close = _similar(lookups, term)
     hint = (
         f" Did you mean {compact(close)}?"
         if close

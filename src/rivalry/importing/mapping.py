@@ -1,0 +1,277 @@
+"""Imported records as quads in one named graph: parties reconciled with the graph's
+entities, listings as list designations (or, without a date, as "seen on the list on the
+day it was retrieved"), ownership as timed subsidiary relations, and one
+``tr:ImportedRecord`` per record keeping its raw values beside what was made of it."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+import pyoxigraph as ox
+
+from rivalry.csv_template import slug
+from rivalry.gate.identity import normalise
+from rivalry.importing.reconcile import Reconciler
+from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
+from rivalry.vocab import GRAPH, ID, RDF, RDFS, SKOS, TR, XSD
+
+WD = "http://www.wikidata.org/entity/"
+CLASSES = {"firm": TR + "Firm", "organisation": TR + "Organisation", "person": TR + "Person"}
+
+# who publishes each format, and where
+PUBLISHERS = {
+    "csl": ("International Trade Administration", "body", "us-ita", TR + "Agency",
+            "https://www.trade.gov/consolidated-screening-list", TR + "OfficialDocument",
+            "Consolidated Screening List"),
+    "ftm": ("OpenSanctions", "publisher", "opensanctions", TR + "Organisation",
+            "https://www.opensanctions.org/datasets/", TR + "ReferenceWork",
+            "OpenSanctions entities (FollowTheMoney)"),
+}  # fmt: skip
+
+
+@dataclass
+class Mapped:
+    graph: str
+    quads: list[ox.Quad]
+    matched: dict[str, str] = field(default_factory=dict)  # record key -> existing IRI
+    minted: dict[str, str] = field(default_factory=dict)  # record key -> new IRI
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def ascii_slug(*names: str) -> str:
+    """A key for an IRI from the first name with Latin letters; a hash if none has any."""
+    for name in names:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        if slug(plain):
+            return slug(plain)
+    return "x-" + hashlib.sha256(names[0].encode()).hexdigest()[:10]
+
+
+class Mapper:
+    def __init__(self, store: ox.Store, parsed: Parsed, path: Path, digest: str, retrieved: str,
+                 url: str | None):  # fmt: skip
+        family = parsed.fmt.split("-")[0]
+        self.parsed, self.retrieved, self.reconciler = parsed, retrieved, Reconciler(store)
+        source_id = f"import-{family}-{digest[:12]}"
+        self.graph = ox.NamedNode(GRAPH + source_id)
+        self.source = ox.NamedNode(f"{ID}source/{source_id}")
+        self.quads: list[ox.Quad] = []
+        self.mapped = Mapped(self.graph.value, self.quads, skipped=list(parsed.skipped))
+        self.parties: dict[str, ox.NamedNode] = {}
+        self._minted: dict[ox.NamedNode, set[str]] = {}  # new entity -> its names so far
+        self._describe_source(family, path, digest, url)
+
+    def add(self, s, p: str, o) -> None:
+        self.quads.append(ox.Quad(s, ox.NamedNode(p), o, self.graph))
+
+    def date(self, text: str) -> ox.Literal:
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+
+    def _describe_source(self, family: str, path: Path, digest: str, url: str | None) -> None:
+        name, kind, key, cls, default_url, doc_class, title = PUBLISHERS[family]
+        publisher = self.reconciler.by_names(TR + "Organisation", [name])
+        if publisher is None:
+            publisher = ox.NamedNode(f"{ID}{kind}/{key}")
+            self.add(publisher, RDF + "type", ox.NamedNode(cls))
+            self.add(publisher, RDFS + "label", ox.Literal(name, language="en"))
+            if cls == TR + "Agency":
+                self.add(publisher, TR + "ofState", self.state("US"))
+        s = self.source
+        self.add(s, RDF + "type", ox.NamedNode(doc_class))
+        self.add(
+            s, TR + "url", ox.Literal(url or default_url, datatype=ox.NamedNode(XSD + "anyURI"))
+        )
+        self.add(s, TR + "publisher", publisher)
+        self.add(s, TR + "title", ox.Literal(f"{title}: {path.name}", language="en"))
+        self.add(s, TR + "published", self.date(self.retrieved))
+        self.add(s, TR + "retrievedOn", self.date(self.retrieved))
+        self.add(s, TR + "importedFile", ox.Literal(path.name))
+        self.add(s, TR + "fileDigest", ox.Literal(f"sha256:{digest}"))
+        self.add(s, TR + "importFormat", ox.Literal(self.parsed.fmt))
+        for listed in sorted(self.parsed.list_names):
+            self.add(s, TR + "sourceList", ox.Literal(listed))
+        self.add(s, TR + "describesGraph", self.graph)
+
+    def state(self, code: str) -> ox.NamedNode:
+        existing = self.reconciler.by_iso(code)
+        if existing is not None:
+            return existing
+        state = ox.NamedNode(f"{ID}state/{code}")
+        self.add(state, RDF + "type", ox.NamedNode(TR + "State"))
+        self.add(
+            state,
+            RDFS + "label",
+            ox.Literal(pycountry.countries.get(alpha_2=code).name, language="en"),
+        )
+        self.add(state, TR + "isoCode", ox.Literal(code))
+        return state
+
+    def record(self, key: str, line: int, raw: dict) -> ox.NamedNode:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+        record = ox.NamedNode(f"{ID}record/{self.graph.value.removeprefix(GRAPH)}-{digest}")
+        self.add(record, RDF + "type", ox.NamedNode(TR + "ImportedRecord"))
+        self.add(record, TR + "recordId", ox.Literal(key))
+        self.add(
+            record, TR + "recordLine", ox.Literal(str(line), datatype=ox.NamedNode(XSD + "integer"))
+        )
+        self.add(record, TR + "rawRecord", ox.Literal(raw_json(raw)))
+        self.add(record, TR + "source", self.source)
+        return record
+
+    def run(self) -> Mapped:
+        for party in self.parsed.parties.values():
+            self.parties[party.key] = self._party(party)
+        for listing in self.parsed.listings:
+            self._listing(listing)
+        for owns in self.parsed.ownerships:
+            self._ownership(owns)
+        # grouped by subject, so the merged file reads entity by entity
+        self.quads[:] = sorted(set(self.quads), key=lambda q: (q.subject.value, str(q)))
+        return self.mapped
+
+    def _party(self, party: Party) -> ox.NamedNode:
+        cls = CLASSES[party.kind]
+        lookup = TR + "Person" if party.kind == "person" else TR + "Organisation"
+        item = ox.NamedNode(WD + party.wikidata) if party.wikidata else None
+        entity = (item and self.reconciler.by_wikidata(item)) or self.reconciler.by_names(
+            lookup, party.names
+        )
+        record = self.record(party.key, party.line, party.raw)
+        for name in party.names:
+            self.add(record, TR + "rawName", ox.Literal(name))
+        if entity is not None:
+            self.mapped.matched[party.key] = entity.value
+            known = self.reconciler.names_of(entity)
+        else:
+            entity = ox.NamedNode(f"{ID}{party.kind}/{ascii_slug(*party.names)}")
+            self.mapped.minted[party.key] = entity.value
+            known = self._minted.setdefault(entity, set())
+            if not known:  # several records of the file may name the same new entity
+                known.add(normalise(party.names[0]))
+                self.add(entity, RDF + "type", ox.NamedNode(cls))
+                self.add(entity, RDFS + "label", ox.Literal(party.names[0]))
+        for name in party.names:
+            if normalise(name) not in known:
+                known.add(normalise(name))
+                self.add(entity, SKOS + "altLabel", ox.Literal(name))
+        self.add(record, TR + "recordOf", entity)
+        hq = ox.NamedNode(TR + "headquarteredIn")
+        if (
+            party.kind != "person"
+            and len(party.countries) == 1
+            and not self.reconciler.has(entity, hq)
+        ):
+            self.add(entity, hq.value, self.state(party.countries[0]))
+        exact = ox.NamedNode(SKOS + "exactMatch")
+        if item is not None and not any(
+            q.object == item for q in self.reconciler.store.quads_for_pattern(entity, exact, None)
+        ):
+            self.add(entity, exact.value, item)
+        return entity
+
+    def _body(self, listing: ListedOn) -> ox.NamedNode:
+        found = self.reconciler.by_names(TR + "GovernmentBody", [listing.authority])
+        if found is not None:
+            return found
+        key = listing.body_key or f"{listing.country.lower()}-{ascii_slug(listing.authority)}"
+        body = ox.NamedNode(f"{ID}body/{key}")
+        self.add(
+            body,
+            RDF + "type",
+            ox.NamedNode(TR + ("Agency" if listing.body_key else "GovernmentBody")),
+        )
+        self.add(body, RDFS + "label", ox.Literal(listing.authority, language="en"))
+        self.add(body, TR + "ofState", self.state(listing.country))
+        return body
+
+    def _list(self, listing: ListedOn, body: ox.NamedNode) -> ox.NamedNode:
+        found = self.reconciler.by_names(TR + "ControlList", [listing.list_label])
+        if found is not None:
+            return found
+        key = listing.list_key or f"{listing.country.lower()}-{ascii_slug(listing.list_label)}"
+        control = ox.NamedNode(f"{ID}list/{key}")
+        self.add(control, RDF + "type", ox.NamedNode(TR + "ControlList"))
+        self.add(control, RDFS + "label", ox.Literal(listing.list_label, language="en"))
+        self.add(control, TR + "maintainedBy", body)
+        return control
+
+    def _listing(self, listing: ListedOn) -> None:
+        party = self.parsed.parties[listing.party]
+        entity = self.parties[listing.party]
+        body = self._body(listing)
+        control = self._list(listing, body)
+        record = self.record(listing.key, listing.line, listing.raw)
+        self.add(record, TR + "recordOnList", control)
+        self.add(record, TR + "recordOf", entity)
+        if party.kind == "person":
+            return  # a person cannot be a designation's organisation; the record says it
+        entity_key, list_key = _local(entity), _local(control)
+        if listing.start:
+            year = listing.start[:4]
+            designation = ox.NamedNode(f"{ID}designation/{list_key}-{entity_key}-{year}")
+            if not self.reconciler.known(designation):
+                self.add(designation, RDF + "type", ox.NamedNode(TR + "ListDesignation"))
+                label = f"{party.names[0]} on the {listing.list_label} from {listing.start}"
+                self.add(designation, RDFS + "label", ox.Literal(label, language="en"))
+            self.add(designation, TR + "designates", entity)
+            self.add(designation, TR + "onList", control)
+            self.add(designation, TR + "issuedBy", body)
+            self.add(designation, TR + "effectiveOn", self.date(listing.start))
+            if listing.end:
+                self.add(designation, TR + "rescindedOn", self.date(listing.end))
+            self.add(record, TR + "recordOf", designation)
+            relation = ox.NamedNode(f"{ID}relation/{entity_key}-listed-on-{list_key}-{year}")
+            dates = {"startDate": listing.start, "endDate": listing.end}
+        else:
+            relation = ox.NamedNode(
+                f"{ID}relation/{entity_key}-listed-on-{list_key}-seen-{self.retrieved}"
+            )
+            dates, designation = {"pointInTime": self.retrieved}, None
+        self._timed(relation, entity, TR + "listedOn", control, dates, designation)
+        self.add(record, TR + "recordOf", relation)
+
+    def _timed(self, relation, subject, prop: str, obj, dates: dict, instrument=None) -> None:
+        if not self.reconciler.known(relation):
+            self.add(relation, RDF + "type", ox.NamedNode(TR + "TimedRelation"))
+        self.add(relation, TR + "relSubject", subject)
+        self.add(relation, TR + "relProperty", ox.NamedNode(prop))
+        self.add(relation, TR + "relObject", obj)
+        for name, value in dates.items():
+            if value:
+                self.add(relation, TR + name, self.date(value))
+        if instrument is not None:
+            self.add(relation, TR + "underInstrument", instrument)
+        self.add(relation, TR + "source", self.source)
+
+    def _ownership(self, owns) -> None:
+        owner, asset = self.parties[owns.owner], self.parties[owns.asset]
+        if not all(self._is_firm(k, e) for k, e in ((owns.owner, owner), (owns.asset, asset))):
+            self.mapped.skipped.append(
+                (
+                    owns.line,
+                    f"{owns.key}: ownership is kept only between companies "
+                    "(tr:subsidiaryOf); the raw record is not imported",
+                ),
+            )
+            return
+        suffix = f"-{owns.start[:4]}" if owns.start else ""
+        relation = ox.NamedNode(
+            f"{ID}relation/{_local(asset)}-subsidiary-of-{_local(owner)}{suffix}"
+        )
+        self._timed(relation, asset, TR + "subsidiaryOf", owner,
+                    {"startDate": owns.start, "endDate": owns.end})  # fmt: skip
+        record = self.record(owns.key, owns.line, owns.raw)
+        self.add(record, TR + "recordOf", relation)
+
+    def _is_firm(self, key: str, entity: ox.NamedNode) -> bool:
+        if key in self.mapped.minted:
+            return self.parsed.parties[key].kind == "firm"
+        return self.reconciler.is_a(entity, TR + "Firm")
+
+
+def _local(iri: ox.NamedNode) -> str:
+    return iri.value.rpartition("/")[2]

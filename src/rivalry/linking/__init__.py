@@ -1,0 +1,1 @@
+"""Links from the graph's entities to other knowledge bases (Wikidata)."""
