@@ -106,7 +106,9 @@ def test_rdflib_sparqlstore(server):
             "SELECT ?s WHERE { ?s tr:isoCode ?code } ORDER BY ?code"
         )
     )
-    assert [str(r[0]).rsplit("/", 1)[1] for r in rows] == ["CN", "MY", "US"]
+    codes = [str(r[0]).rsplit("/", 1)[1] for r in rows]
+    # the reference graph grows as states are added; check order and the founding states
+    assert codes == sorted(codes) and {"CN", "MY", "US"} <= set(codes)
 
 
 def test_post_form_and_direct_body(server):
