@@ -46,7 +46,7 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
         report = validate(staged, sources, owl=owl)
         result = BuildResult(
             store_path=project.store_path,
-            asserted=len(sources.facts),
+            asserted=len(set(sources.facts)),  # a quad stated twice in a file is one quad
             inferred=inferred,
             sources=_count_sources(staged),
             graphs=len({q.graph_name for q in sources.facts}),
