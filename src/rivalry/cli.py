@@ -577,8 +577,8 @@ def query(
         raise fail(str(error)) from None
     except SyntaxError as error:
         raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
-    except (OSError, SPARQLExceptions.SPARQLWrapperException) as error:
-        raise fail(f"{endpoint}: the endpoint failed: {error}") from None
+    except remote.RemoteError as error:
+        raise fail(f"the endpoint failed: {error}") from None
     render.render(result, fmt, title=entry.summary or entry.name)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlencode
 
+import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import POST, SPARQLWrapper
 
 from rivalry.formats import media_type
 from rivalry.query.run import ParamError
@@ -48,6 +49,10 @@ GRAPHS = (
 )
 
 
+class RemoteError(Exception):
+    """The endpoint could not be reached or refused the query."""
+
+
 def remote_query(
     endpoint: str,
     text: str,
@@ -56,32 +61,38 @@ def remote_query(
     timeout: float = 60,
     default_graph: str | None = None,
 ) -> bytes:
-    """Run a query remotely. With ``default_graph`` (a server without a default graph of its
-    own, such as Virtuoso, after ``rivalry push``), the query's dataset is that graph as
-    default and the project's other graphs as named graphs."""
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(timeout))
+    """Run a query remotely (SPARQL 1.1 Protocol, POST form). With ``default_graph`` (a server
+    without a default graph of its own, such as Virtuoso, after ``rivalry push``), the query's
+    dataset is that graph as default and the project's other graphs as named graphs."""
+    form = [("query", with_values(declared(text), bindings))]
     if default_graph:
-        client.addDefaultGraph(default_graph)
-        for graph in project_graphs(endpoint, timeout):
-            if graph != default_graph:
-                client.addNamedGraph(graph)
-    client.setQuery(with_values(declared(text), bindings))
-    client.addCustomHttpHeader("Accept", media_type(fmt if fmt != "table" else "json"))
-    client.setReturnFormat("json" if fmt == "json" else fmt)
-    response = client.query().response
-    return response.read()
+        form.append(("default-graph-uri", default_graph))
+        form += [
+            ("named-graph-uri", g) for g in project_graphs(endpoint, timeout) if g != default_graph
+        ]
+    return _post(endpoint, form, media_type(fmt if fmt != "table" else "json"), timeout)
 
 
 def project_graphs(endpoint: str, timeout: float = 60) -> list[str]:
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(int(timeout))
-    client.setQuery(GRAPHS)
-    client.setReturnFormat("json")
-    rows = client.query().convert()["results"]["bindings"]
-    return sorted(row["g"]["value"] for row in rows)
+    body = _post(endpoint, [("query", GRAPHS)], media_type("json"), timeout)
+    return sorted(row["g"]["value"] for row in json.loads(body)["results"]["bindings"])
+
+
+def _post(endpoint: str, form: list[tuple[str, str]], accept: str, timeout: float) -> bytes:
+    # httpx rather than urllib: Virtuoso echoes every named graph of the dataset as a response
+    # header, past the 100 headers http.client accepts
+    try:
+        response = httpx.post(
+            endpoint,
+            content=urlencode(form).encode(),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as error:
+        raise RemoteError(f"cannot reach {endpoint}: {error}") from error
+    if not response.is_success:
+        raise RemoteError(f"{endpoint} answered {response.status_code}: {response.text[:500]}")
+    return response.content
 
 
 class RemoteSolutions:
