@@ -46,26 +46,23 @@ class ParseError(Exception):
         return f"{where}: {self.message}"
 
 
-def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
-    """Parse one file strictly; triples in its default graph go to ``graph`` if given."""
+def parse_file(path: Path, graph: str | None = None, base: str | None = None) -> list[ox.Quad]:
+    """Parse one file strictly; triples in its default graph go to ``graph`` if given.
+
+    Without ``base`` a relative IRI is an error: project files must name things in full.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise ParseError(path, None, None, f"unknown file type {path.suffix!r}; use one of {known}")
     try:
-        quads = list(ox.parse(path=str(path), format=fmt))
+        quads = list(ox.parse(path=str(path), format=fmt, base_iri=base))
     except SyntaxError as err:
         # the location is reported separately, as file:line:column
-        message = re.sub(r"^Parser error (at|between) .*? column \d+: ", "", err.msg)
-        raise ParseError(path, err.lineno, err.offset, message) from None
+        message = re.sub(r"^Parser error (at|between) .*? columns? \d+( and \d+)?: ", "", err.msg)
+        raise ParseError(path, err.lineno, err.offset, _explain(message)) from None
     except (OSError, ValueError) as err:
-        message = str(err)
-        if "LoadDocumentCallback" in message:  # pyoxigraph never fetches a JSON-LD context
-            message = (
-                "the JSON-LD @context refers to a document by URL or file path; contexts "
-                "are never fetched — put the context inline as a JSON object"
-            )
-        raise ParseError(path, None, None, message) from None
+        raise ParseError(path, None, None, _explain(str(err))) from None
     if graph is None:
         return quads
     target = ox.NamedNode(graph)
@@ -75,6 +72,15 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
         else q
         for q in quads
     ]
+
+
+def _explain(message: str) -> str:
+    if "LoadDocumentCallback" in message:  # pyoxigraph never fetches a JSON-LD context
+        return (
+            "the JSON-LD @context refers to a document by URL or file path; contexts "
+            "are never fetched — put the context inline as a JSON object"
+        )
+    return message
 
 
 @dataclass
