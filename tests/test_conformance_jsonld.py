@@ -4,8 +4,9 @@ The project never fetches a JSON-LD context: ``rivalry.load`` gives the parser n
 loader at all, so nothing can reach the network or the file system — the strictest offline
 loader there is. The suite's tests whose input needs another document (a context by IRI,
 ``@import``) are therefore *refused*, with the message that tells a curator to inline the
-context; they count as ``refused``, not as passes. Options the gate does not offer (JSON-LD 1.0 processing mode, generalized
-RDF, ``rdfDirection``, ``expandContext``) are skipped.
+context; they count as ``refused``, not as passes. Options the gate does not offer
+(JSON-LD 1.0 processing mode, generalized RDF, ``rdfDirection``, ``expandContext``) are
+skipped.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ MANIFEST = json.loads((FOLDER / "toRdf-manifest.jsonld").read_text())
 BASE = MANIFEST["baseIri"]
 UNSUPPORTED = {"produceGeneralizedRdf", "rdfDirection", "expandContext"}
 
-_DOT_SEGMENTS = "pyoxigraph 0.5.13 keeps '.' segments of @base when resolving relative IRIs (upstream)"
+_DOT_SEGMENTS = (
+    "pyoxigraph 0.5.13 keeps '.' segments of @base when resolving relative IRIs (upstream)"
+)
 _DIRECTION = (
     "pyoxigraph 0.5.13 emits RDF 1.2 directional language tags without the rdfDirection "
     "option (upstream)"
