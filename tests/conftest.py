@@ -41,6 +41,25 @@ def store(built, project):
     return open_store(project.store_path)
 
 
+@pytest.fixture(scope="session")
+def endpoint(built, project):
+    """``rivalry serve`` on the session's store, on loopback, for HTTP tests; yields its URL."""
+    from rivalry.serve.loopback import free_port, wait_until_listening
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalry", "serve", "--port", str(port), "--timeout", "5"],
+        cwd=ROOT,
+        env={**os.environ, "RIVALRY_STORE": str(project.store_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    wait_until_listening(port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
 def rivalry(
     *args: str,
     store: Path | None = None,

@@ -143,6 +143,8 @@ class Server:
         query = params.get("query")
         if "update" in params:
             return _error(400, "SPARQL Update must be sent by POST (SPARQL 1.1 Protocol §2.2).")
+        if len(request.query_params.getlist("query")) > 1:
+            return _error(400, "Send one query= parameter, not several.")
         if request.method == "POST":
             body = await request.body()
             if len(body) > MAX_BODY:
