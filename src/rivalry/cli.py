@@ -22,8 +22,8 @@ from SPARQLWrapper import SPARQLExceptions
 from rivalry import __version__
 from rivalry.build import build as run_build
 from rivalry.gate import merge
+from rivalry.gate.check import CHANGE_LIMIT, check_change
 from rivalry.gate.check import check as gate_check
-from rivalry.gate.check import check_change
 from rivalry.load import ParseError, load_change
 from rivalry.project import Project
 from rivalry.query import catalogue, remote, render, run
@@ -246,7 +246,7 @@ def add(
             if recovered:
                 err.print(f"An interrupted merge was found and {recovered}.")
             db = ox.Store(str(proj.store_path))
-            change = load_change(proj, files)
+            change = load_change(proj, files, limit=CHANGE_LIMIT)
             report = check_change(proj, db, change, owl=owl)
             _emit(report, fmt)
             if not report.conforms:

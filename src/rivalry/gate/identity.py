@@ -61,8 +61,11 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
     new = {s for s in subjects if not _known(store, s)}
     problems = []
     typed = {t.subject for t in facts if t.predicate == TYPE}
+    by_subject: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for t in facts:  # grouped once: a change may bring many new nodes
+        by_subject.setdefault(t.subject, []).append(t)
     for entity in sorted(new, key=str):
-        problems += _duplicates(store, entity, facts)
+        problems += _duplicates(store, entity, by_subject[entity])
         similar = _similar(store, entity)
         if entity not in typed:
             hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
@@ -92,9 +95,9 @@ def _known(store: ox.Store, term: ox.NamedNode) -> bool:
     return next(iter(pattern), None) is not None
 
 
-def _duplicates(store: ox.Store, entity: ox.NamedNode, facts: list[ox.Triple]) -> list[Problem]:
+def _duplicates(store: ox.Store, entity: ox.NamedNode, mine: list[ox.Triple]) -> list[Problem]:
+    """Problems of a new entity, given the change's triples about it."""
     problems = []
-    mine = [t for t in facts if t.subject == entity]
     for code in {t.object.value for t in mine if t.predicate == ISO}:
         if pycountry.countries.get(alpha_2=code) is None:
             message = (

@@ -254,10 +254,19 @@ class Server:
         formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
         if ext not in formats:
             return _error(404, f"No data format .{ext}; use .ttl, .jsonld, .nt or .rdf.")
-        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        iri = self.entity_iri(path)
+        if iri is None:
+            return _error(404, f"{path!r} does not name an entity of this graph.")
         job = Request(ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
         body, media = await run_in_threadpool(self.pool.run, job)
         return Response(body, media_type=media)
+
+    def entity_iri(self, path: str) -> ox.NamedNode | None:
+        """The graph IRI a /page/ or /data/ path names, or None if it is no valid IRI."""
+        try:
+            return ox.NamedNode(self.base + "id/" + unquote(path))
+        except ValueError:  # control characters, spaces, brackets …
+            return None
 
     # ------------------------------------------------------------ pages
 
@@ -300,7 +309,9 @@ class Server:
 
     async def entity(self, request: HttpRequest) -> Response:
         path = request.path_params["path"]
-        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        iri = self.entity_iri(path)
+        if iri is None:
+            return _error(404, f"{path!r} does not name an entity of this graph.")
         facts = (await self.select(DESCRIBE, {"entity": iri}))["results"]["bindings"]
         if not facts:
             return HTMLResponse(
