@@ -254,6 +254,11 @@ def add(
             result = merge.merge(proj, db, change, files)
     except (ParseError, StoreMissing, merge.MergeBusy) as error:
         raise fail(str(error)) from None
+    except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
+        raise fail(
+            f"{error}; nothing was merged, or the next rivalry add or build finishes the "
+            "interrupted merge. Free some space and run the command again."
+        ) from None
     for path in result.files:
         out.print(f"[green]Merged[/] into {path.relative_to(proj.root)}")
     out.print(f"{result.quads} quads added; recorded as {render.short(ox.NamedNode(result.merge))}")
