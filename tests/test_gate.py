@@ -18,6 +18,7 @@ import pytest
 from conftest import ROOT, rivalry
 from rivalry.gate.check import check
 from rivalry.load import ParseError
+from scorecard import record
 
 GATE = Path(__file__).parent / "gate"
 REJECTED = sorted((GATE / "rejected").iterdir())
@@ -194,6 +195,7 @@ def _kill(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    record("faults", kill_trials=1)
 
 
 def _kill_at(workspace: Path, point: str, change: Path) -> None:
