@@ -4,28 +4,21 @@ writes and reads, and how far past its deadline a killed query worker answers.""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import os
 import resource
-import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, rivalry
-from rdf_equal import canonical
+from conftest import ROOT, copy_project, fingerprint, rivalry, served
+from rdf_equal import canonical, write
 from rivalry.gate import merge
-from rivalry.load import Sources, parse_file
+from rivalry.load import FORMATS, Sources, parse_file
 from rivalry.project import Project
-from rivalry.serve.loopback import free_port, wait_until_listening
 from rivalry.vocab import GRAPH, ID, PREFIXES, RDFS, TR, XSD
 from scorecard import record
 from test_conformance_sparql import send
@@ -35,24 +28,7 @@ ACCEPTED = ROOT / "tests" / "gate" / "accepted" / "new-chip-of-existing-firm.tri
 
 @pytest.fixture
 def workspace(tmp_path):
-    root = tmp_path / "project"
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
-    assert built.returncode == 0, built.stderr
-    return root
-
-
-def fingerprint(root: Path) -> tuple[dict[str, str], str]:
-    files = {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((root / "graph").rglob("*"))
-        if p.is_file()
-    }
-    store = ox.Store.read_only(str(root / ".rivalry" / "store"))
-    lines = sorted(store.dump(format=ox.RdfFormat.N_QUADS).splitlines())
-    del store
-    return files, hashlib.sha256(b"\n".join(lines)).hexdigest()
+    return copy_project(tmp_path / "project")
 
 
 # ------------------------------------------------------------------ disk full
@@ -70,17 +46,12 @@ def _file_size_limit(limit: int):
 @pytest.mark.parametrize("limit", [512, 64 * 1024, 128 * 1024])
 def test_a_full_disk_during_add_is_all_or_nothing(workspace, limit):
     before = fingerprint(workspace)
-    result = subprocess.run(
-        [sys.executable, "-m", "rivalry", "add", str(ACCEPTED), "--no-owl"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "RIVALRY_PROJECT": str(workspace),
-            "RIVALRY_STORE": str(workspace / ".rivalry" / "store"),
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = rivalry(
+        "add",
+        str(ACCEPTED),
+        "--no-owl",
+        project=workspace,
+        store=workspace / ".rivalry" / "store",
         preexec_fn=_file_size_limit(limit),
     )
     assert "Traceback" not in result.stderr, result.stderr
@@ -178,27 +149,14 @@ def _awkward() -> list[ox.Triple]:
     return triples
 
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
-
-
 @pytest.mark.parametrize("suffix", sorted(FORMATS))
 @pytest.mark.parametrize("data", ["awkward", "project"])
 def test_files_round_trip_losslessly(suffix, data, sources, tmp_path):
     """Written as ``rivalry add`` and the server write (ox.serialize with the project's
     prefixes), read back by the gate's parser: the same graph."""
     triples = _awkward() if data == "awkward" else [q.triple for q in sources.facts]
-    fmt = FORMATS[suffix]
     path = tmp_path / f"graph{suffix}"
-    try:
-        path.write_bytes(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
-    except (TypeError, ValueError):  # line formats take no prefixes
-        path.write_bytes(ox.serialize(triples, format=fmt))
+    write(triples, path)
     back = [q.triple for q in parse_file(path)]
     lost = canonical(triples) ^ canonical(back)
     record("faults", roundtrip_checks=1, roundtrip_losses_on_production_path=len(lost))
@@ -226,32 +184,11 @@ def test_the_store_normalises_only_numbers_and_is_a_fixpoint():
 
 def test_deadline_overshoot_of_killed_workers(built, project):
     timeout = 0.5
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rivalry",
-            "serve",
-            "--port",
-            str(port),
-            "--timeout",
-            str(timeout),
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "RIVALRY_STORE": str(project.store_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_listening(port)
-        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-        cheap = "ASK { ?s ?p ?o }"
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    cheap = "ASK { ?s ?p ?o }"
+    overshoots, respawns = [], []
+    with served(project.store_path, "--timeout", str(timeout), "--workers", "1") as url:
         send(url, "GET", "/sparql?query=" + quote(cheap))  # the worker is up
-        overshoots, respawns = [], []
         for _ in range(5):
             started = time.monotonic()
             status, _, body = send(url, "GET", "/sparql?query=" + quote(slow))
@@ -261,9 +198,6 @@ def test_deadline_overshoot_of_killed_workers(built, project):
             status, _, _ = send(url, "GET", "/sparql?query=" + quote(cheap))
             respawns.append((time.monotonic() - started) * 1000)
             assert status == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     record(
         "deadlines",
         deadline_s=timeout,

@@ -11,19 +11,14 @@ loopback canary counts them); and ``rivalry add`` — run inside a network names
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 import hostile_corpus
-from canary import Canary
-from conftest import ROOT, rivalry
+from conftest import copy_project, fingerprint, rivalry
 from rivalry.gate.check import check
 from rivalry.load import ParseError
 from scorecard import record
@@ -42,14 +37,6 @@ WHOLE_FILE = (
     "import-context.jsonld",
     "scoped-remote-context.jsonld",
 )
-
-
-@pytest.fixture(scope="module")
-def canary():
-    server = Canary()
-    yield server
-    server.close()
-    record("hostile", outbound_connections=len(server.hits))
 
 
 @pytest.fixture(scope="module")
@@ -119,26 +106,7 @@ def _offline() -> list[str]:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile-project") / "project"
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
-    assert built.returncode == 0, built.stderr
-    return root
-
-
-def fingerprint(root: Path) -> tuple[dict[str, str], str]:
-    """Each graph file's SHA-256, and the SHA-256 of the store's sorted N-Quads."""
-    files = {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted((root / "graph").rglob("*"))
-        if p.is_file()
-    }
-    store = ox.Store.read_only(str(root / ".rivalry" / "store"))
-    dump = store.dump(format=ox.RdfFormat.N_QUADS)
-    del store
-    lines = sorted(dump.splitlines())
-    return files, hashlib.sha256(b"\n".join(lines)).hexdigest()
+    return copy_project(tmp_path_factory.mktemp("hostile-project") / "project")
 
 
 def test_rivalry_add_refuses_each_kind_offline_and_changes_nothing(corpus, workspace):
@@ -149,22 +117,17 @@ def test_rivalry_add_refuses_each_kind_offline_and_changes_nothing(corpus, works
         one_per_kind.setdefault(kind, path)
     failures = []
     for kind, path in sorted(one_per_kind.items()):
-        result = subprocess.run(
-            [*prefix, sys.executable, "-m", "rivalry", "add", str(path), "--no-owl"],
-            cwd=ROOT,
-            env={
-                **__import__("os").environ,
-                "RIVALRY_PROJECT": str(workspace),
-                "RIVALRY_STORE": str(workspace / ".rivalry" / "store"),
-            },
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        expected_exit = 0 if path.name in WARNED else (1, 2)
         if path.name in WARNED:
             continue  # accepted with a warning: it would merge, on purpose
-        if result.returncode not in expected_exit or path.name not in result.stderr + result.stdout:
+        result = rivalry(
+            "add",
+            str(path),
+            "--no-owl",
+            project=workspace,
+            store=workspace / ".rivalry" / "store",
+            wrapper=prefix,
+        )
+        if result.returncode not in (1, 2) or path.name not in result.stderr + result.stdout:
             failures.append(f"{kind} {path.name}: exit {result.returncode}: {result.stderr[-300:]}")
         if "Traceback" in result.stderr:
             failures.append(f"{kind} {path.name}: traceback shown: {result.stderr[-300:]}")

@@ -4,16 +4,14 @@ rdflib (which pySHACL validates) sees the same graph as pyoxigraph (which the ga
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rdf_equal import canonical
+from rdf_equal import canonical, write
 from rivalry.load import FORMATS, load_change, parse_file, to_rdflib
-from rivalry.vocab import ID, PREFIXES, TR, XSD
+from rivalry.vocab import ID, TR, XSD
 from scorecard import record
 
 EXAMPLES = settings(
@@ -62,19 +60,11 @@ def graphs(draw) -> list[ox.Triple]:
     return list(dict.fromkeys(triples))
 
 
-def _write(triples, path: Path) -> None:
-    fmt = FORMATS[path.suffix]
-    try:
-        path.write_bytes(ox.serialize(triples, format=fmt, prefixes=PREFIXES))
-    except (TypeError, ValueError):  # line formats take no prefixes
-        path.write_bytes(ox.serialize(triples, format=fmt))
-
-
 @EXAMPLES
 @given(graphs(), st.sampled_from(sorted(FORMATS)))
 def test_what_is_written_is_read_back(tmp_path, triples, suffix):
     path = tmp_path / f"g{suffix}"
-    _write(triples, path)
+    write(triples, path)
     back = [q.triple for q in parse_file(path)]
     record("properties", round_trip_examples=1)
     assert canonical(back) == canonical(triples)

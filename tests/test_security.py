@@ -6,7 +6,6 @@ vulnerable dependency."""
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -17,22 +16,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from canary import Canary
-from conftest import ROOT
-from rivalry.serve.loopback import free_port, wait_until_listening
+from conftest import ROOT, served
 from rivalry.vocab import GRAPH, ID, RDFS, TR
 from scorecard import record
 from test_conformance_sparql import send
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-@pytest.fixture(scope="module")
-def canary():
-    server = Canary()
-    yield server
-    server.close()
-    record("security", canary_hits=len(server.hits))
 
 
 def _count(endpoint: str) -> bytes:
@@ -175,18 +164,8 @@ def hostile_server(tmp_path_factory, project):
     store.extend(quads)
     store.flush()
     del store
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rivalry", "serve", "--port", str(port), "--workers", "1"],
-        cwd=ROOT,
-        env={**os.environ, "RIVALRY_STORE": str(path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    wait_until_listening(port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    with served(path, "--workers", "1") as url:
+        yield url
 
 
 class ActiveContent(HTMLParser):
