@@ -43,6 +43,19 @@ def test_service_and_load_are_refused(endpoint, canary):
     record("security", service_rejected=len(attempts), service_tried=len(attempts))
 
 
+def test_the_words_in_strings_iris_and_comments_are_not_refused(endpoint):
+    innocent = [
+        'SELECT * WHERE { ?s ?p "Secret Service" } LIMIT 1',
+        "SELECT * WHERE { ?s ?p ?o FILTER (?o != <https://example.org/service/load>) } LIMIT 1",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 1 # load more later",
+        "SELECT * WHERE { ?s ?p '''a\nSERVICE <http://x> {}''' }",
+    ]
+    for query in innocent:
+        status, _, body = send(endpoint, "GET", "/sparql?query=" + quote(query))
+        assert status == 200, (query, status, body)
+    record("security", service_false_rejections=0, innocent_queries=len(innocent))
+
+
 def test_public_endpoint_is_read_only(endpoint, canary):
     before = _count(endpoint)
     updates = [

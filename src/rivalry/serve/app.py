@@ -40,6 +40,18 @@ from rivalry.vocab import BASE, PREFIXES, compact
 
 MAX_BODY = 1024 * 1024
 FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+# what may hold the words without being them: strings, IRIs, comments
+_NOT_KEYWORDS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    re.DOTALL,
+)
+
+
+def forbidden(text: str) -> bool:
+    """SERVICE or LOAD used as a keyword, not inside a string, an IRI or a comment."""
+    return FORBIDDEN.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+
 
 DESCRIBE = """
 SELECT ?entity ?direction ?p ?o ?oLabel ?graph ?source ?sourceTitle WHERE {
@@ -167,7 +179,7 @@ class Server:
                 )
         if query is None:
             return self.service_description(request)
-        if FORBIDDEN.search(query):
+        if forbidden(query):
             return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
         select_format, graph_format = _negotiate(request)
         job = Request(
@@ -198,7 +210,7 @@ class Server:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        if FORBIDDEN.search(text):
+        if forbidden(text):
             return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
         try:
             await run_in_threadpool(self.pool.run, Request(text, update=True))
@@ -437,7 +449,7 @@ class Server:
         )
         result_html = ""
         if query:
-            if FORBIDDEN.search(query):
+            if forbidden(query):
                 result_html = "<p>SERVICE and LOAD are not allowed.</p>"
             else:
                 try:
