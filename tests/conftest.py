@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import scorecard
+from canary import Canary
 from rivalry.build import BuildResult, build
 from rivalry.load import Sources, load_project
 from rivalry.project import Project
+from rivalry.serve.loopback import free_port, wait_until_listening
 from rivalry.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,27 +70,88 @@ def case_store(tmp_path_factory):
     return open_store(case.store_path)
 
 
+@contextlib.contextmanager
+def served(store: Path, *args: str):
+    """``rivalry serve`` on ``store``, on loopback, with extra options; yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalry", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env={**os.environ, "RIVALRY_STORE": str(store)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_listening(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def endpoint(built, project):
+    """``rivalry serve`` on the session's store, for HTTP tests; yields its URL."""
+    with served(project.store_path, "--timeout", "5") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def canary():
+    """A loopback server counting requests; every hit is an outbound connection."""
+    server = Canary()
+    yield server
+    server.close()
+    scorecard.record("network", outbound_connections=len(server.hits))
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the project's sources under ``root`` with its own store, built without OWL."""
+    for part in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root
+
+
+def fingerprint(root: Path) -> tuple[dict[str, str], str]:
+    """Each graph file's SHA-256, and the SHA-256 of the store's sorted N-Quads."""
+    files = {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((root / "graph").rglob("*"))
+        if p.is_file()
+    }
+    store = ox.Store.read_only(str(root / ".rivalry" / "store"))
+    lines = sorted(store.dump(format=ox.RdfFormat.N_QUADS).splitlines())
+    del store
+    return files, hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
 def rivalry(
     *args: str,
     store: Path | None = None,
     project: Path | None = None,
     stdin: str | None = None,
     env: dict[str, str] | None = None,
+    wrapper: tuple[str, ...] = (),
+    preexec_fn=None,
 ):
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would; ``wrapper`` goes before the
+    command (``unshare -n``) and ``preexec_fn`` runs in the child (resource limits)."""
     env = {**os.environ, **(env or {})}
     if store is not None:
         env["RIVALRY_STORE"] = str(store)
     if project is not None:
         env["RIVALRY_PROJECT"] = str(project)
     return subprocess.run(
-        [sys.executable, "-m", "rivalry", *args],
+        [*wrapper, sys.executable, "-m", "rivalry", *args],
         cwd=ROOT,
         env=env,
         input=stdin,
         capture_output=True,
         text=True,
         timeout=600,
+        preexec_fn=preexec_fn,
     )
 
 

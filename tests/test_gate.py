@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT, project_copy, rivalry
 from rivalry.gate.check import check
 from rivalry.load import ParseError
+from scorecard import record
 
 GATE = Path(__file__).parent / "gate"
 REJECTED = sorted((GATE / "rejected").iterdir())
@@ -188,6 +189,7 @@ def _kill(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    record("faults", kill_trials=1)
 
 
 def _kill_at(workspace: Path, point: str, change: Path) -> None:

@@ -25,8 +25,8 @@ from SPARQLWrapper import SPARQLExceptions
 from rivalry import __version__
 from rivalry.build import build as run_build
 from rivalry.gate import merge
+from rivalry.gate.check import CHANGE_LIMIT, check_change
 from rivalry.gate.check import check as gate_check
-from rivalry.gate.check import check_change
 from rivalry.load import ParseError, load_change
 from rivalry.project import Project
 from rivalry.query import catalogue, remote, render, run
@@ -242,7 +242,9 @@ def add(
     """
     proj = Project.locate(project, store)
     _existing(files)
-    result = _check_and_merge(proj, lambda db: load_change(proj, files), files, fmt, owl)
+    result = _check_and_merge(
+        proj, lambda db: load_change(proj, files, limit=CHANGE_LIMIT), files, fmt, owl
+    )
     _print_merged(proj, result)
 
 
@@ -267,6 +269,11 @@ def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: b
             return merge.merge(proj, db, change, inputs)
     except (ParseError, StoreMissing, merge.MergeBusy) as error:
         raise fail(str(error)) from None
+    except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
+        raise fail(
+            f"{error}; nothing was merged, or the next rivalry add or build finishes the "
+            "interrupted merge. Free some space and run the command again."
+        ) from None
 
 
 def _print_merged(proj: Project, result) -> None:

@@ -8,6 +8,7 @@ parsed quads only where a library needs them (pySHACL).
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,26 +47,32 @@ class ParseError(Exception):
         return f"{where}: {self.message}"
 
 
-def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
-    """Parse one file strictly; triples in its default graph go to ``graph`` if given."""
+def parse_file(
+    path: Path, graph: str | None = None, base: str | None = None, limit: int | None = None
+) -> list[ox.Quad]:
+    """Parse one file strictly; triples in its default graph go to ``graph`` if given.
+
+    Without ``base`` a relative IRI is an error: project files must name things in full.
+    Parsing stops with an error past ``limit`` statements, before they fill the memory.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise ParseError(path, None, None, f"unknown file type {path.suffix!r}; use one of {known}")
     try:
-        quads = list(ox.parse(path=str(path), format=fmt))
+        quads = []
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=base):
+            quads.append(quad)
+            if limit is not None and len(quads) > limit:
+                raise ParseError(path, None, None, _too_many(limit))
     except SyntaxError as err:
         # the location is reported separately, as file:line:column
-        message = re.sub(r"^Parser error (at|between) .*? column \d+: ", "", err.msg)
-        raise ParseError(path, err.lineno, err.offset, message) from None
+        message = re.sub(r"^Parser error (at|between) .*? columns? \d+( and \d+)?: ", "", err.msg)
+        raise ParseError(path, err.lineno, err.offset, _explain(message)) from None
     except (OSError, ValueError) as err:
-        message = str(err)
-        if "LoadDocumentCallback" in message:  # pyoxigraph never fetches a JSON-LD context
-            message = (
-                "the JSON-LD @context refers to a document by URL or file path; contexts "
-                "are never fetched — put the context inline as a JSON object"
-            )
-        raise ParseError(path, None, None, message) from None
+        raise ParseError(path, None, None, _explain(str(err))) from None
+    except MemoryError as err:  # pyoxigraph's cap on one token (16 MiB), not an exhausted heap
+        raise ParseError(path, None, None, f"{err}: a single term is too large") from None
     if graph is None:
         return quads
     target = ox.NamedNode(graph)
@@ -75,6 +82,19 @@ def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:
         else q
         for q in quads
     ]
+
+
+def _too_many(limit: int) -> str:
+    return f"more than {limit:,} statements in one change; split it into several submissions"
+
+
+def _explain(message: str) -> str:
+    if "LoadDocumentCallback" in message:  # pyoxigraph never fetches a JSON-LD context
+        return (
+            "the JSON-LD @context refers to a document by URL or file path; contexts "
+            "are never fetched — put the context inline as a JSON object"
+        )
+    return message
 
 
 @dataclass
@@ -119,11 +139,20 @@ def load_vocabulary(project: Project) -> Sources:
     return sources
 
 
-def load_change(project: Project, files: Iterable[Path]) -> Sources:
-    """Parse fact files (skolemised), remembering which file each named graph came from."""
+def load_change(project: Project, files: Iterable[Path], limit: int | None = None) -> Sources:
+    """Parse fact files (skolemised), remembering which file each named graph came from.
+
+    ``limit`` caps the statements of all the files together (the gate's size limit).
+    """
     sources = Sources()
     for path in files:
-        raw = parse_csv_facts(project, path) if path.suffix.lower() == ".csv" else parse_file(path)
+        left = None if limit is None else limit - len(sources.facts)
+        if path.suffix.lower() == ".csv":
+            raw = parse_csv_facts(project, path)
+            if left is not None and len(raw) > left:
+                raise ParseError(path, None, None, _too_many(limit))
+        else:
+            raw = parse_file(path, limit=left)
         quads = skolemise(raw, _key(project, path))
         for q in quads:
             sources.origin.setdefault(graph_key(q.graph_name), path)
@@ -169,5 +198,13 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
     triples = (q.triple if isinstance(q, ox.Quad) else q for q in quads)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    # rdflib logs a traceback for each ill-typed literal; the shapes report those as
+    # violations, with the file and line, so the traceback would only alarm the curator
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        graph.parse(data=data.decode("utf-8"), format="nt")
+    finally:
+        log.setLevel(level)
     return graph

@@ -67,6 +67,9 @@ def recover(project: Project) -> str | None:
     """Finish or undo a merge that was interrupted; say which, if any."""
     path = journal_path(project)
     if not path.exists():
+        # staged files of a merge that failed before its journal was written
+        for orphan in (project.root / ".rivalry" / "staging").glob("*.tmp"):
+            orphan.unlink()
         return None
     journal = json.loads(path.read_text(encoding="utf-8"))
     store = ox.Store(str(project.store_path))

@@ -37,7 +37,9 @@ def neighbourhood(store: ox.Store, focus: Iterable[ox.NamedNode]) -> list[ox.Qua
     focus = set(focus)
     quads = {q for node in focus for q in asserted(store, node)}
     ancestors = set()
-    for node in focus:
+    # nodes the store has never seen (new ones, skolemised blank nodes) have no ancestors
+    # there; skipping them keeps a change with many new nodes from running a query apiece
+    for node in (n for n in focus if next(iter(store.quads_for_pattern(n, None, None)), None)):
         rows = store.query(ANCESTORS, prefixes=PREFIXES, substitutions={ox.Variable("node"): node})
         ancestors.update(row["ancestor"] for row in rows)
     reached = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | ancestors

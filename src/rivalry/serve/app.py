@@ -40,6 +40,18 @@ from rivalry.vocab import BASE, PREFIXES, compact
 
 MAX_BODY = 1024 * 1024
 FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
+# what may hold the words without being them: strings, IRIs, comments
+_NOT_KEYWORDS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
+    re.DOTALL,
+)
+
+
+def forbidden(text: str) -> bool:
+    """SERVICE or LOAD used as a keyword, not inside a string, an IRI or a comment."""
+    return FORBIDDEN.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+
 
 TERMS = """
 SELECT ?graph ?term ?kind ?label ?definition WHERE {
@@ -111,6 +123,8 @@ class Server:
         query = params.get("query")
         if "update" in params:
             return _error(400, "SPARQL Update must be sent by POST (SPARQL 1.1 Protocol §2.2).")
+        if len(request.query_params.getlist("query")) > 1:
+            return _error(400, "Send one query= parameter, not several.")
         if request.method == "POST":
             body = await request.body()
             if len(body) > MAX_BODY:
@@ -133,7 +147,7 @@ class Server:
                 )
         if query is None:
             return self.service_description(request)
-        if FORBIDDEN.search(query):
+        if forbidden(query):
             return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
         select_format, graph_format = _negotiate(request)
         job = Request(
@@ -164,7 +178,7 @@ class Server:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        if FORBIDDEN.search(text):
+        if forbidden(text):
             return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
         try:
             await run_in_threadpool(self.pool.run, Request(text, update=True))
@@ -220,10 +234,19 @@ class Server:
         formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
         if ext not in formats:
             return _error(404, f"No data format .{ext}; use .ttl, .jsonld, .nt or .rdf.")
-        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        iri = self.entity_iri(path)
+        if iri is None:
+            return _error(404, f"{path!r} does not name an entity of this graph.")
         job = Request(pages.ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
         body, media = await run_in_threadpool(self.pool.run, job)
         return Response(body, media_type=media)
+
+    def entity_iri(self, path: str) -> ox.NamedNode | None:
+        """The graph IRI a /page/ or /data/ path names, or None if it is no valid IRI."""
+        try:
+            return ox.NamedNode(self.base + "id/" + unquote(path))
+        except ValueError:  # control characters, spaces, brackets …
+            return None
 
     # ------------------------------------------------------------ pages
 
@@ -266,7 +289,9 @@ class Server:
 
     async def entity(self, request: HttpRequest) -> Response:
         path = request.path_params["path"]
-        iri = ox.NamedNode(self.base + "id/" + unquote(path))
+        iri = self.entity_iri(path)
+        if iri is None:
+            return _error(404, f"{path!r} does not name an entity of this graph.")
         facts = (await self.select(pages.DESCRIBE, {"entity": iri}))["results"]["bindings"]
         if not facts:
             return HTMLResponse(
@@ -339,7 +364,7 @@ class Server:
         )
         result_html = ""
         if query:
-            if FORBIDDEN.search(query):
+            if forbidden(query):
                 result_html = "<p>SERVICE and LOAD are not allowed.</p>"
             else:
                 try:

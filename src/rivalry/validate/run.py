@@ -52,7 +52,7 @@ def validate(
     if owl:
         report.extend(owl_problems(store))
     locator = Locator.from_quads(sources.facts, sources.origin)
-    report.problems = [_located(p, locator) for p in report.problems]
+    report.problems = [located(p, locator) for p in report.problems]
     return report
 
 
@@ -68,7 +68,8 @@ def check_project(project: Project, extra: Iterable[Path] = (), *, owl: bool = T
     return validate(reason.materialised(sources, project.rules_dir), sources, owl=owl)
 
 
-def _located(problem, locator: Locator):
+def located(problem, locator: Locator):
+    """The problem with the file and line of its focus node, unless it has them already."""
     if problem.file is not None:
         return problem
     path, line = locator.locate(problem.focus)

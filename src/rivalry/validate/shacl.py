@@ -6,7 +6,7 @@ import re
 
 import pyshacl
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from rivalry.validate.report import Problem
 from rivalry.vocab import compact
@@ -26,7 +26,9 @@ def shacl_problems(data: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -
     )
     if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
         raise RuntimeError(f"the SHACL shapes cannot be applied: {results}")
-    return [_problem(results, r, shapes) for r in results.subjects(RDF.type, SH.ValidationResult)]
+    # top-level results only: pySHACL also types the nested sh:detail results, which would
+    # report one failure twice
+    return [_problem(results, r, shapes) for r in results.objects(None, SH.result)]
 
 
 def _problem(results: rdflib.Graph, result, shapes: rdflib.Graph) -> Problem:

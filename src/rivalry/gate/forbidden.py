@@ -1,0 +1,177 @@
+"""What a submission may never do, whatever the shapes say (RELIABILITY.md BI-04, BI-13, BI-14).
+
+A change brings facts about the graph's own entities, in its own source graphs. It may not
+redefine or extend the vocabulary or the shapes, write into the reserved graphs, use IRIs
+that are not web addresses, state facts about things outside the graph's namespace, or
+hide characters in names. These checks run before the shapes: a change that breaks them is
+refused without being reasoned over.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import pyoxigraph as ox
+
+from rivalry.load import Sources
+from rivalry.validate.report import Problem
+from rivalry.vocab import (
+    GENID,
+    GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL,
+    RDF,
+    RDFS,
+    SH,
+    SHAPES_GRAPH,
+    TR,
+    TRSH,
+    compact,
+)
+
+RESERVED_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH}
+SCHEMES = ("http://", "https://", "urn:")
+SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range")}
+# bidirectional overrides, zero-width characters and other invisible format characters
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f]")
+TYPE = RDF + "type"
+
+
+def forbidden_problems(ontology: list[ox.Quad], change: Sources) -> list[Problem]:
+    defined = {q.subject.value for q in ontology if isinstance(q.subject, ox.NamedNode)}
+    problems = []
+    for quad in change.facts:
+        problems += _quad_problems(quad, defined)
+    unique = {(p.rule, p.focus, p.message): p for p in problems}
+    return list(unique.values())
+
+
+def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
+    subject, predicate, obj, graph = quad.subject, quad.predicate, quad.object, quad.graph_name
+    focus = subject.value
+    found = []
+    if isinstance(graph, ox.NamedNode) and (
+        graph.value in RESERVED_GRAPHS or not graph.value.startswith(GRAPH)
+    ):
+        found.append(
+            _problem(
+                "reserved-graph",
+                focus,
+                f"facts go into a source's own graph under {GRAPH}; "
+                f"<{graph.value}> is reserved or outside it",
+            )
+        )
+    for term in (subject, predicate, obj, graph):
+        if isinstance(term, ox.NamedNode):
+            found += _iri_problems(term.value, focus)
+    if isinstance(subject, ox.NamedNode) and not subject.value.startswith((ID, GENID)):
+        what = (
+            "the vocabulary or the shapes"
+            if subject.value.startswith((TR, TRSH))
+            else "a thing outside the graph"
+        )
+        found.append(
+            _problem(
+                "vocabulary-change" if "vocabulary" in what else "foreign-subject",
+                focus,
+                f"a change may only state facts about entities under {ID}; "
+                f"<{subject.value}> is {what}",
+            )
+        )
+    if (
+        predicate.value.startswith((OWL, SH))
+        or predicate.value in SCHEMA_PREDICATES
+        or (predicate.value == TYPE and obj.value.startswith((OWL, SH, RDFS)))
+    ):
+        found.append(
+            _problem(
+                "vocabulary-change",
+                focus,
+                f"{compact(predicate.value)} {_show(obj)} defines vocabulary or shapes, which "
+                "come from ontology/ only",
+            )
+        )
+    for term in (predicate, obj):
+        if (
+            isinstance(term, ox.NamedNode)
+            and term.value.startswith(TR)
+            and term.value not in defined
+        ):
+            close = difflib.get_close_matches(term.value, sorted(defined), n=1, cutoff=0.8)
+            hint = f" Did you mean {compact(close[0])}?" if close else ""
+            found.append(
+                _problem(
+                    "unknown-term",
+                    focus,
+                    f"{compact(term.value)} is not a term of the ontology.{hint}",
+                )
+            )
+    if isinstance(obj, ox.Literal):
+        found += _text_problems(obj.value, focus)
+    return found
+
+
+def _iri_problems(iri: str, focus: str) -> list[Problem]:
+    if not iri.startswith(SCHEMES):
+        return [
+            _problem(
+                "iri-scheme",
+                focus,
+                f"<{iri[:80]}> is not an http(s) or urn IRI; only those may enter the graph",
+            )
+        ]
+    if INVISIBLE.search(iri) or (iri.startswith(ID) and not iri.isascii()):
+        return [
+            _problem(
+                "confusable-iri",
+                focus,
+                f"<{ascii(iri)[1:-1]}> holds invisible or non-ASCII characters; the graph's "
+                "IRIs are plain ASCII so that two look-alike IRIs cannot name two things",
+            )
+        ]
+    return []
+
+
+def _text_problems(text: str, focus: str) -> list[Problem]:
+    if INVISIBLE.search(text):
+        return [
+            _problem(
+                "invisible-characters",
+                focus,
+                f"the text {text[:60]!a} holds invisible or direction-changing "
+                "characters; remove them",
+            )
+        ]
+    mixed = [w for w in text.split() if len(_scripts(w)) > 1]
+    if mixed:
+        return [
+            _problem(
+                "mixed-script",
+                focus,
+                f"{mixed[0]!r} mixes alphabets ({', '.join(sorted(_scripts(mixed[0])))}), "
+                "as look-alike spellings do; check it is meant",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+def _scripts(word: str) -> set[str]:
+    """The alphabets of a word's letters (LATIN, CYRILLIC, GREEK …), from the Unicode names."""
+    return {
+        unicodedata.name(c, "UNKNOWN").split()[0]
+        for c in word
+        if c.isalpha() and unicodedata.name(c, "").split()[0] in {"LATIN", "CYRILLIC", "GREEK"}
+    }
+
+
+def _show(term) -> str:
+    return compact(term.value) if isinstance(term, ox.NamedNode) else repr(term.value)
+
+
+def _problem(rule: str, focus: str, message: str, severity: str = "violation") -> Problem:
+    return Problem(severity, "gate", rule, message, focus=focus)
