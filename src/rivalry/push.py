@@ -109,7 +109,7 @@ class _Sender:
             else:
                 _raise_for(response, f"PUT <{graph}>")
                 return
-        self._update_replace(f"GRAPH <{graph}>", triples)
+        self._update_replace(f"GRAPH {ox.NamedNode(graph)}", triples)
 
     def replace_default(self, triples: list[ox.Triple]) -> bool:
         """Replace the default graph; False if the server has none of its own."""

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from rivalry.formats import media_type
 from rivalry.query.run import ParamError
-from rivalry.vocab import GRAPH, PREFIXES
+from rivalry.vocab import PREFIXES
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
@@ -44,9 +44,7 @@ def declared(text: str) -> str:
 
 
 # the project's named graphs on a server, to name them in a query's dataset
-GRAPHS = (
-    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH}")) }}'
-)
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), STR(trg:))) }"
 
 
 class RemoteError(Exception):
@@ -74,7 +72,7 @@ def remote_query(
 
 
 def project_graphs(endpoint: str, timeout: float = 60) -> list[str]:
-    body = _post(endpoint, [("query", GRAPHS)], media_type("json"), timeout)
+    body = _post(endpoint, [("query", declared(GRAPHS))], media_type("json"), timeout)
     return sorted(row["g"]["value"] for row in json.loads(body)["results"]["bindings"])
 
 
