@@ -41,7 +41,7 @@ def _first(path: str, key: str) -> str | None:
 
 
 def markdown_table(rows: list[dict]) -> list[str]:
-    columns = list(rows[0])
+    columns = list(dict.fromkeys(c for row in rows for c in row))  # every row's, in order
     return [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),

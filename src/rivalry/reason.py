@@ -93,10 +93,14 @@ def as_insert(name: str, query: str) -> str:
 
 
 def materialised(sources: Sources, rules_dir: Path, target: ox.Store | None = None) -> ox.Store:
-    """Load parsed sources into ``target`` (default: a new in-memory store) and infer."""
-    target = ox.Store() if target is None else target
+    """Load parsed sources into a new in-memory store and infer; with ``target`` (an empty
+    on-disk store), bulk-load the result into it: rules run ten times faster in memory."""
+    memory = ox.Store()
     quads = sources.all_quads()
-    target.extend(quads)
-    target.extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads)
-    materialise(target, rule_queries(rules_dir))
+    memory.extend(quads)
+    memory.extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads)
+    materialise(memory, rule_queries(rules_dir))
+    if target is None:
+        return memory
+    target.bulk_extend(memory)
     return target
