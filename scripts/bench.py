@@ -168,7 +168,12 @@ def stage_queries(work: Path, _size: int, args) -> dict:
 
     meta = json.loads((work / "meta.json").read_text())
     rows = []
+    skip = dict(item.split("=", 1) for item in args.skip_queries.split(";") if item)
     for query in load_catalogue(ROOT / "queries"):
+        selective = any(p.type in ("entity", "iri") for p in query.params)
+        if query.name in skip:
+            rows.append({"query": query.name, "selective": selective, "not_run": skip[query.name]})
+            continue
         store = ox.Store.read_only(str(work / "store"))  # a fresh handle: the cold run
         bindings = _bindings(store, query, meta)
 
@@ -181,7 +186,7 @@ def stage_queries(work: Path, _size: int, args) -> dict:
         rows.append(
             {
                 "query": query.name,
-                "selective": any(p.type in ("entity", "iri") for p in query.params),
+                "selective": selective,
                 "rows": count,
                 "cold_ms": round(cold * 1000, 1),
                 "p50_ms": round(statistics.median(warm) * 1000, 1),
@@ -315,12 +320,28 @@ STAGES = {
 # ------------------------------------------------------------------ the parent
 
 
-def run_stage(stage: str, size: int, work: Path, args) -> dict:
+def too_slow(previous: dict | None, previous_size: int, size: int, budget_s: float) -> str:
+    """Queries whose cold run, scaled linearly from the last size, would pass the budget:
+    ``name=reason;…``, so that they are reported as not run, never silently extrapolated."""
+    if not previous:
+        return ""
+    slow = []
+    for q in previous.get("queries", {}).get("queries", []):
+        if q.get("cold_ms") and q["cold_ms"] / 1000 * size / previous_size > budget_s:
+            slow.append(
+                f"{q['query']}=not run: {q['cold_ms'] / 1000:.1f} s cold at {previous_size:,} "
+                f"triples, so over the {budget_s:g} s budget (--query-budget) here"
+            )
+    return ";".join(slow)
+
+
+def run_stage(stage: str, size: int, work: Path, args, skip_queries: str = "") -> dict:
     """Run one stage in a child process; its result, wall time, peak RSS and load average."""
     command = [sys.executable, __file__, "--stage", stage, "--size", str(size), "--dir", str(work)]
     command += ["--repeat", str(args.repeat), "--serve-seconds", str(args.serve_seconds)]
     command += ["--clients", str(args.clients), "--workers", str(args.workers)]
     command += ["--baseline-sparql-max", str(args.baseline_sparql_max)]
+    command += ["--skip-queries", skip_queries]
     before = os.getloadavg()[0]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT)
@@ -366,7 +387,7 @@ def ratios(results: dict) -> list[dict]:
         build, base = stages.get("build", {}), stages.get("baseline", {})
         serve = {r["server"]: r for r in stages.get("serve", {}).get("serve", [])}
         queries = stages.get("queries", {}).get("queries", [])
-        selective = [q["p50_ms"] for q in queries if q["selective"]]
+        selective = [q["p50_ms"] for q in queries if q["selective"] and "p50_ms" in q]
         row = {
             "triples": stages["generate"]["triples"],
             "build_s": build.get("build_s"),
@@ -419,8 +440,7 @@ def write(results: dict, skipped: dict, machine: dict, command: str, loads: list
     ]
     for size, stages in results.items():
         lines += ["", f"## {stages['generate']['triples']:,} triples", ""]
-        flat = {k: v for k, v in stages.items() if k not in ("queries", "serve")}
-        lines += markdown_table([{"stage": k, **_flat(v)} for k, v in flat.items()])
+        lines += markdown_table([_flat(k, v) for k, v in stages.items()])
         if "queries" in stages:
             lines += ["", "Catalogue queries (cold: first run on a freshly opened store):", ""]
             lines += markdown_table(stages["queries"]["queries"])
@@ -437,9 +457,18 @@ def write(results: dict, skipped: dict, machine: dict, command: str, loads: list
     (OUT / "bench.md").write_text("\n".join(lines) + "\n")
 
 
-def _flat(result: dict) -> dict:
-    return {k: v for k, v in result.items() if not isinstance(v, (list, dict))} | {
-        "load_average": " to ".join(str(x) for x in result.get("load_average", []))
+def _flat(stage: str, result: dict) -> dict:
+    keep = ("stage_wall_s", "peak_rss_mib", "load_average")
+    details = ", ".join(
+        f"{k} {v}" for k, v in result.items() if k not in keep and not isinstance(v, (list, dict))
+    )
+    load = " to ".join(str(x) for x in result.get("load_average", []))
+    return {
+        "stage": stage,
+        "wall_s": result.get("stage_wall_s"),
+        "peak_rss_mib": result.get("peak_rss_mib"),
+        "load_average": load,
+        "figures": details,
     }
 
 
@@ -454,6 +483,14 @@ def main() -> None:
     parser.add_argument("--baseline-max", type=parse_size, default=100_000)
     parser.add_argument("--baseline-sparql-max", type=parse_size, default=10_000)
     parser.add_argument("--owl-max", type=parse_size, default=100_000)
+    parser.add_argument(
+        "--query-budget",
+        type=float,
+        default=60,
+        help="skip a query at a size where its cold run, scaled from the last size, passes this",
+    )
+    parser.add_argument("--render", action="store_true", help="rewrite bench.md from bench.json")
+    parser.add_argument("--skip-queries", default="", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help="where to keep generated data (default: tmp)")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -461,6 +498,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.stage:  # a child: one stage, its result as the last line of output
         print(json.dumps(STAGES[args.stage](args.dir, args.size, args)))
+        return
+    if args.render:
+        data = json.loads((OUT / "bench.json").read_text())
+        results = {int(k): v for k, v in data["results"].items()}
+        skipped = {int(k): v for k, v in data["skipped"].items()}
+        write(results, skipped, data["machine"], data["command"], data["load_average_samples"])
         return
     if args.quick:
         args.repeat, args.serve_seconds = min(args.repeat, 5), min(args.serve_seconds, 4)
@@ -473,6 +516,7 @@ def main() -> None:
     results: dict[int, dict] = {}
     skipped: dict[int, dict] = {}
     loads: list[float] = [machine["load_average"][0]]
+    last, last_size = None, 1
     with Progress(console=console) as progress:
         task = progress.add_task("Benchmarking", total=sum(len(plan(s, args)) for s in sizes))
         for size in sizes:
@@ -483,14 +527,16 @@ def main() -> None:
                         skipped.setdefault(size, {})[stage] = why
                     else:
                         try:
+                            slow = too_slow(last, last_size, size, args.query_budget)
                             results.setdefault(size, {})[stage] = run_stage(
-                                stage, size, Path(tmp), args
+                                stage, size, Path(tmp), args, slow
                             )
                         except RuntimeError as err:
                             console.print(f"[red]{err}[/]")
                             sys.exit(1)
                         loads += results[size][stage]["load_average"]
                     progress.advance(task)
+            last, last_size = results.get(size), size
             write(results, skipped, machine, command, loads)
     for row in ratios(results):
         console.print(row)
