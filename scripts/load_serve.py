@@ -11,16 +11,13 @@ traffic goes to 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import http.client
-import statistics
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 from rivalry.bench_report import write_report
+from rivalry.http_load import load
 from rivalry.serve.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,54 +34,10 @@ PATHOLOGICAL = "/sparql?query=" + quote(
 )
 
 
-def client(port: int, paths: list[str], until: float, out: list, errors: list) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    i = 0
-    while time.monotonic() < until:
-        path = paths[i % len(paths)]
-        i += 1
-        start = time.perf_counter()
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            (out if response.status == 200 else errors).append(time.perf_counter() - start)
-        except OSError:
-            errors.append(time.perf_counter() - start)
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-
 def run(port: int, clients: int, seconds: float, hog: bool = False) -> dict:
-    latencies: list[float] = []
-    errors: list[float] = []
-    until = time.monotonic() + seconds
-    threads = [
-        threading.Thread(
-            target=client,
-            args=(port, MIX[i % len(MIX) :] + MIX[: i % len(MIX)], until, latencies, errors),
-        )
-        for i in range(clients)
-    ]
-    hog_errors: list[float] = []
-    if hog:
-        threads.append(
-            threading.Thread(target=client, args=(port, [PATHOLOGICAL], until, [], hog_errors))
-        )
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    cuts = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0] * 99
-    return {
-        "clients": clients,
-        "pathological_client": hog,
-        "requests": len(latencies),
-        "errors": len(errors),
-        "throughput_rps": round(len(latencies) / seconds, 1),
-        "p50_ms": round(cuts[49] * 1000, 1),
-        "p99_ms": round(cuts[98] * 1000, 1),
-        "pathological_stopped": len(hog_errors) if hog else None,
-    }
+    row = load(port, clients, seconds, MIX, PATHOLOGICAL if hog else None)
+    stopped = row.pop("hog_failed")
+    return {**row, "pathological_client": hog, "pathological_stopped": stopped}
 
 
 def main() -> None:

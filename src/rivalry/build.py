@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,17 +34,22 @@ class BuildResult:
     classes: dict[str, int] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     swapped: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks
 
 
 def build(project: Project, *, owl: bool = True) -> BuildResult:
+    clock = _Clock()
     sources = load_project(project)
+    clock.lap("parse")
     tmp = store.staging_path(project.store_path)
     try:
         staged = reason.materialised(sources, project.rules_dir, ox.Store(str(tmp)))
         inferred = sum(
             1 for _ in staged.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))
         )
+        clock.lap("load_infer")
         report = validate(staged, sources, owl=owl)
+        clock.lap("validate")
         result = BuildResult(
             store_path=project.store_path,
             asserted=len(set(sources.facts)),  # a quad stated twice in a file is one quad
@@ -52,6 +58,7 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
             graphs=len({q.graph_name for q in sources.facts}),
             classes=count_classes(staged),
             report=report,
+            seconds=clock.laps,
         )
         staged.flush()
         del staged
@@ -59,9 +66,21 @@ def build(project: Project, *, owl: bool = True) -> BuildResult:
         if report.conforms:
             store.swap_in(tmp, project.store_path)
             result.swapped = True
+        clock.lap("finish")
         return result
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
 
 
 def count_classes(target: ox.Store) -> dict[str, int]:

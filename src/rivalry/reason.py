@@ -13,6 +13,7 @@ option is a bag: a fact in ten graphs matches ten times, and joins multiply), wh
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,33 +55,52 @@ def rule_queries(rules_dir: Path) -> dict[str, str]:
 
 
 def materialise(store: ox.Store, rules: dict[str, str]) -> int:
-    """Run the rules to a fixpoint; return how many triples were inferred."""
-    inferred = ox.NamedNode(INFERRED_GRAPH)
+    """Run the rules to a fixpoint; return how many triples were inferred.
+
+    Everything happens inside the engine: each round, every rule's ``CONSTRUCT`` becomes an
+    ``INSERT`` into a scratch graph, evaluated on the default graph as the round found it;
+    then the candidates not already there move to the inferred graph and the default graph.
+    """
+    updates = [as_insert(name, query) for name, query in rules.items()]
     total = 0
     for _ in range(MAX_ROUNDS):
-        new: set[ox.Triple] = set()
-        for query in rules.values():
-            for triple in store.query(query, prefixes=PREFIXES):
-                if triple not in new and not _present(store, triple):
-                    new.add(triple)
+        for update in updates:
+            store.update(update, prefixes=PREFIXES)
+        new = int(next(iter(store.query(COUNT_NEW, prefixes=PREFIXES)))["n"].value)
+        store.update(MOVE_NEW, prefixes=PREFIXES)
         if not new:
             return total
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred) for t in new)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, UNION) for t in new)
-        total += len(new)
+        total += new
     raise RuntimeError(f"inference did not settle after {MAX_ROUNDS} rounds; a rule keeps growing")
 
 
+CANDIDATES = f"<{INFERRED_GRAPH}-candidates>"
+NEW = f"GRAPH {CANDIDATES} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }}"
+COUNT_NEW = f"SELECT (COUNT(*) AS ?n) WHERE {{ {NEW} }}"
+MOVE_NEW = f"""
+INSERT {{ ?s ?p ?o . GRAPH trg:inferred {{ ?s ?p ?o }} }} WHERE {{ {NEW} }} ;
+DROP SILENT GRAPH {CANDIDATES}"""
+# CONSTRUCT's template is a list of triples: it holds no braces of its own
+TEMPLATE = re.compile(r"\bCONSTRUCT\s*\{([^{}]*)\}\s*WHERE\b", re.IGNORECASE)
+
+
+def as_insert(name: str, query: str) -> str:
+    """A rule's ``CONSTRUCT { t } WHERE`` as ``INSERT { GRAPH candidates { t } } WHERE``."""
+    if TEMPLATE.search(query) is None:
+        raise ValueError(f"rule {name}: write it as CONSTRUCT {{ … }} WHERE {{ … }}")
+    insert = "INSERT {{ GRAPH {} {{{}}} }} WHERE"
+    return TEMPLATE.sub(lambda m: insert.format(CANDIDATES, m.group(1)), query, 1)
+
+
 def materialised(sources: Sources, rules_dir: Path, target: ox.Store | None = None) -> ox.Store:
-    """Load parsed sources into ``target`` (default: a new in-memory store) and infer."""
-    target = ox.Store() if target is None else target
+    """Load parsed sources into a new in-memory store and infer; with ``target`` (an empty
+    on-disk store), bulk-load the result into it: rules run ten times faster in memory."""
+    memory = ox.Store()
     quads = sources.all_quads()
-    target.extend(quads)
-    target.extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads)
-    materialise(target, rule_queries(rules_dir))
+    memory.extend(quads)
+    memory.extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in quads)
+    materialise(memory, rule_queries(rules_dir))
+    if target is None:
+        return memory
+    target.bulk_extend(memory)
     return target
-
-
-def _present(store: ox.Store, triple: ox.Triple) -> bool:
-    matches = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, UNION)
-    return next(iter(matches), None) is not None

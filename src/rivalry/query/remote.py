@@ -18,22 +18,8 @@ import httpx
 import pyoxigraph as ox
 
 from rivalry.formats import media_type
-from rivalry.query.run import ParamError
+from rivalry.query.run import with_values
 from rivalry.vocab import PREFIXES
-
-WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
-    if not bindings:
-        return text
-    names = " ".join(str(v) for v in bindings)
-    terms = " ".join(str(t) for t in bindings.values())  # pyoxigraph's escaped N-Triples form
-    match = WHERE.search(text)
-    if match is None:
-        raise ParamError("a parameterised query needs a WHERE { … } clause to bind into")
-    block = f" VALUES ({names}) {{ ({terms}) }} "
-    return text[: match.end()] + block + text[match.end() :]
 
 
 def declared(text: str) -> str:

@@ -97,9 +97,31 @@ def find_by_label(store: ox.Store | None, name: str, label: str) -> ox.NamedNode
     return rows[0]["entity"]
 
 
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    if not bindings:
+        return text
+    names = " ".join(str(v) for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())  # pyoxigraph's escaped N-Triples form
+    match = WHERE.search(text)
+    if match is None:
+        raise ParamError("a parameterised query needs a WHERE { … } clause to bind into")
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    return text[: match.end()] + block + text[match.end() :]
+
+
 def execute(store: ox.Store, text: str, bindings=None):
     """Run SPARQL on the default graph (the union of all graphs, built by ``reason``)
-    with the project's prefixes predeclared."""
+    with the project's prefixes predeclared.
+
+    Parameters go in twice: as substitutions, and as a ``VALUES`` block at the start, from
+    which Oxigraph plans its joins (it does not from substitutions: a catalogue query took
+    23 s instead of 0.25 s on 100k triples). Both bind the same values, so the answers are
+    the same."""
+    if bindings and WHERE.search(text):
+        text = with_values(text, bindings)
     try:
         return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
     except RuntimeError as err:  # pyoxigraph's word for a parameter the query does not select

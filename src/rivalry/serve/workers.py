@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.query.run import WHERE, with_values
 from rivalry.vocab import PREFIXES
 
 
@@ -63,15 +64,18 @@ def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, 
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+    text = request.query
     if request.bindings:
         options["substitutions"] = {ox.Variable(n): from_tuple(t) for n, *t in request.bindings}
-    result = store.query(request.query, **options)
+        if WHERE.search(text):  # also as VALUES, for Oxigraph to plan from (see query.run)
+            text = with_values(text, options["substitutions"])
+    result = store.query(text, **options)
     if isinstance(result, ox.QueryTriples):
         fmt, media = GRAPH_FORMATS[request.graph_format]
         return ox.serialize(list(result), format=fmt, prefixes=PREFIXES), media
     fmt, media = SELECT_FORMATS[request.select_format]
     if isinstance(result, ox.QuerySolutions):
-        rows = _count_rows(store, request, options, row_limit)
+        rows = _count_rows(store, text, options, row_limit)
         if rows > row_limit:
             raise ResultTooLarge(
                 f"the result has more than {row_limit} rows, the server's limit; add LIMIT "
@@ -80,10 +84,10 @@ def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, 
     return result.serialize(format=fmt), media
 
 
-def _count_rows(store: ox.Store, request: Request, options: dict, row_limit: int) -> int:
+def _count_rows(store: ox.Store, text: str, options: dict, row_limit: int) -> int:
     """Count a SELECT's rows, stopping one past the limit, on a second evaluation."""
     count = 0
-    for _ in store.query(request.query, **options):
+    for _ in store.query(text, **options):
         count += 1
         if count > row_limit:
             break

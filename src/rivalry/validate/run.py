@@ -13,6 +13,7 @@ from rivalry import reason
 from rivalry.load import Sources, load_project, to_rdflib
 from rivalry.locate import Locator
 from rivalry.project import Project
+from rivalry.validate.candidates import candidates, surroundings
 from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
@@ -36,15 +37,20 @@ def validate(
     adds problems found by other layers, so that all are located and reported together.
     """
     report = Report(list(also))
-    data = to_rdflib(sources.ontology + sources.facts)
+    # what pySHACL sees, facts + ontology, as one graph in Oxigraph for the SPARQL layers
+    facts = _default_graph(sources.ontology + sources.facts)
+    shapes_store = _default_graph(sources.shapes)
     shapes = to_rdflib(without_sparql(sources.shapes))
-    nodes = None if focus is None else [rdflib.URIRef(n.value) for n in focus]
-    report.extend(shacl_problems(data, shapes, focus_nodes=nodes))
-    # the SPARQL-based constraints run on Oxigraph, over what pySHACL sees: facts + ontology
+    if focus is None:  # the whole graph: pySHACL checks only the nodes that may fail
+        report.extend(_core_problems(facts, sources, shapes))
+    else:
+        data = to_rdflib(sources.ontology + sources.facts)
+        nodes = [rdflib.URIRef(n.value) for n in focus]
+        report.extend(shacl_problems(data, shapes, focus_nodes=nodes))
     report.extend(
         sparql_problems(
-            _default_graph(sources.ontology + sources.facts),
-            load_constraints(_default_graph(sources.shapes)),
+            facts,
+            load_constraints(shapes_store),
             None if focus is None else {n.value for n in focus},
         )
     )
@@ -54,6 +60,19 @@ def validate(
     locator = Locator.from_quads(sources.facts, sources.origin)
     report.problems = [located(p, locator) for p in report.problems]
     return report
+
+
+def _core_problems(facts: ox.Store, sources: Sources, shapes: rdflib.Graph) -> list[Problem]:
+    """Each shape on the nodes that may fail it, over those nodes' surroundings."""
+    core = _default_graph(without_sparql(sources.shapes))
+    found = candidates(facts, core)
+    nodes = set().union(*found.values())
+    data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
+    problems = []
+    for shape, focus in found.items():
+        focus_nodes = [rdflib.URIRef(n.value) for n in focus]
+        problems += shacl_problems(data, shapes, focus_nodes, use_shapes=[rdflib.URIRef(shape)])
+    return problems
 
 
 def _default_graph(quads: list[ox.Quad]) -> ox.Store:

@@ -14,8 +14,13 @@ from rivalry.vocab import compact
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
-def shacl_problems(data: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -> list[Problem]:
-    """Validate ``data`` (facts plus the ontology) against ``shapes``; one problem per result."""
+def shacl_problems(
+    data: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None, use_shapes=None
+) -> list[Problem]:
+    """Validate ``data`` (facts plus the ontology) against ``shapes``; one problem per result.
+
+    With ``use_shapes``, those shapes are applied to ``focus_nodes`` as given, targets unread.
+    ``data`` is built for the call and nothing infers into it, so it is not copied first."""
     _, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -23,6 +28,8 @@ def shacl_problems(data: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -
         advanced=True,
         allow_warnings=True,
         focus_nodes=focus_nodes,
+        use_shapes=use_shapes,
+        inplace=True,
     )
     if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
         raise RuntimeError(f"the SHACL shapes cannot be applied: {results}")

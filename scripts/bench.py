@@ -1,0 +1,546 @@
+"""Benchmark the whole pipeline on generated graphs of this domain, side by side with the
+plain tools: build against rdflib + pySHACL, every catalogue query, the gate against full
+re-validation, and `rivalry serve` against `oxigraph serve` on the same data.
+
+    .venv/bin/python scripts/bench.py                       # 10k, 100k and 1M triples
+    .venv/bin/python scripts/bench.py --sizes 10k,100k --quick
+
+Every stage runs in its own child process, so each peak RSS (children included) is the
+stage's own. Writes benchmarks/bench.md and benchmarks/bench.json and prints the ratios.
+Exit codes: 0 done, 1 a stage failed, 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rich.console import Console
+from rich.progress import Progress
+
+from rivalry.bench_report import OUT, machine_details, markdown_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SUFFIXES = {"k": 1_000, "m": 1_000_000}
+LOOKUP = "SELECT ?p ?o WHERE {{ <{}> ?p ?o }}"
+# parameters of the catalogue, bound to generated entities so selective queries select
+SYNTHETIC_PARAMS = {
+    "entity": "firm",
+    "firm": "firm",
+    "exposed": "firm",
+    "state": "state",
+    "matter": "https://w3id.org/tech-rivalry/id/matter/syn-sold-chips",
+    "date": "2022-06-15",
+    "from": "2022-06-01",
+    "to": "2022-06-30",
+}
+console = Console(stderr=True)
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    try:
+        return int(float(text[:-1]) * SUFFIXES[text[-1]]) if text[-1] in SUFFIXES else int(text)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size; write 10k, 100k or 1m") from None
+
+
+def seconds(action) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def quantile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+# ------------------------------------------------------------------ stages (child processes)
+
+
+def stage_generate(work: Path, size: int, _args) -> dict:
+    from rivalry.synthetic import generate
+
+    data = generate(size)
+    project = work / "project"
+    (project / "graph").mkdir(parents=True, exist_ok=True)
+    for part in ("ontology", "queries"):
+        link = project / part
+        if not link.exists():
+            link.symlink_to(ROOT / part)
+    ox.serialize(data.quads, str(project / "graph" / "synthetic.nq"), format=ox.RdfFormat.N_QUADS)
+    # the baseline reads the same facts as plain triples, as rdflib + pySHACL would
+    ox.serialize((q.triple for q in data.quads), str(work / "facts.nt"), ox.RdfFormat.N_TRIPLES)
+    meta = {
+        "firms": [f.value for f in data.firms[:: max(1, len(data.firms) // 64)][:64]],
+        "states": [s.value for s in data.states],
+    }
+    (work / "meta.json").write_text(json.dumps(meta))
+    return {"triples": len(data.quads)}
+
+
+def stage_build(work: Path, _size: int, _args) -> dict:
+    from rivalry.build import build
+    from rivalry.project import Project
+
+    project = Project.locate(work / "project", work / "store")
+    total, result = seconds(lambda: build(project, owl=False))
+    if not result.swapped:
+        raise RuntimeError(f"the generated graph does not validate: {result.report.violations[:3]}")
+    return {
+        "build_s": round(total, 2),
+        **{f"{k}_s": round(v, 2) for k, v in result.seconds.items()},
+        "asserted": result.asserted,
+        "inferred": result.inferred,
+        "warnings": len(result.report.warnings),
+    }
+
+
+def stage_owl(work: Path, _size: int, _args) -> dict:
+    from rivalry.store import open_store
+    from rivalry.validate.owl import owl_problems
+
+    store = open_store(work / "store")
+    took, problems = seconds(lambda: owl_problems(store))
+    return {"owl_hermit_s": round(took, 2), "owl_problems": len(problems)}
+
+
+def stage_baseline(work: Path, size: int, args) -> dict:
+    """Plain rdflib parse of ontology + facts, then pySHACL over everything."""
+    import pyshacl
+    import rdflib
+
+    from rivalry.load import load_vocabulary, to_rdflib
+    from rivalry.project import Project
+    from rivalry.validate.sparql_shapes import without_sparql
+
+    def parse() -> rdflib.Graph:
+        graph = rdflib.Graph()
+        for path in Project.locate(ROOT).ontology_files():
+            graph.parse(path, format="turtle")
+        graph.parse(work / "facts.nt", format="nt")
+        return graph
+
+    parse_s, graph = seconds(parse)
+    shapes_quads = load_vocabulary(Project.locate(ROOT)).shapes
+    with_sparql = size <= args.baseline_sparql_max
+    shapes = to_rdflib(shapes_quads if with_sparql else without_sparql(shapes_quads))
+    shacl_s, _ = seconds(
+        lambda: pyshacl.validate(
+            graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
+    )
+    return {
+        "baseline_parse_s": round(parse_s, 2),
+        "baseline_pyshacl_s": round(shacl_s, 2),
+        "baseline_s": round(parse_s + shacl_s, 2),
+        "baseline_sparql_constraints": with_sparql,
+    }
+
+
+def _bindings(store, query, meta: dict) -> dict:
+    from rivalry.query.run import bind
+
+    given = {}
+    for param in query.params:
+        value = SYNTHETIC_PARAMS.get(param.name)
+        if value == "firm":
+            value = meta["firms"][len(meta["firms"]) // 2]
+        elif value == "state":
+            value = meta["states"][0]
+        if value is not None:
+            given[param.name] = value
+    return bind(store, query, given)
+
+
+def stage_queries(work: Path, _size: int, args) -> dict:
+    from rivalry.query.catalogue import load_catalogue
+    from rivalry.query.run import execute
+
+    meta = json.loads((work / "meta.json").read_text())
+    rows = []
+    skip = dict(item.split("=", 1) for item in args.skip_queries.split(";") if item)
+    for query in load_catalogue(ROOT / "queries"):
+        selective = any(p.type in ("entity", "iri") for p in query.params)
+        if query.name in skip:
+            rows.append({"query": query.name, "selective": selective, "not_run": skip[query.name]})
+            continue
+        store = ox.Store.read_only(str(work / "store"))  # a fresh handle: the cold run
+        bindings = _bindings(store, query, meta)
+
+        def run(store=store, text=query.text, bindings=bindings) -> int:
+            return len(list(execute(store, text, bindings)))
+
+        cold, count = seconds(run)
+        # a query over the whole graph (seconds at 1M) runs warm once, to bound the run
+        warm = [seconds(run)[0] for _ in range(args.repeat if cold < 1 else 1)]
+        rows.append(
+            {
+                "query": query.name,
+                "selective": selective,
+                "rows": count,
+                "cold_ms": round(cold * 1000, 1),
+                "p50_ms": round(statistics.median(warm) * 1000, 1),
+                "p95_ms": round(quantile(warm, 95) * 1000, 1),
+            }
+        )
+    return {"queries": rows}
+
+
+def stage_gate(work: Path, size: int, args) -> dict:
+    from rivalry import reason
+    from rivalry.gate.check import check_change
+    from rivalry.load import Sources, load_vocabulary
+    from rivalry.project import Project
+    from rivalry.synthetic import change_set, generate
+    from rivalry.validate.run import validate
+
+    project = Project.locate(ROOT)
+    vocabulary = load_vocabulary(project)
+    data = generate(size)
+    base = Sources(vocabulary.ontology, vocabulary.shapes, data.quads)
+    store = reason.materialised(base, project.rules_dir)
+    quads = change_set(data, facts=100, broken=9)
+    change = Sources(facts=quads, origin={q.graph_name.value: Path("change.trig") for q in quads})
+    runs = [
+        seconds(lambda: check_change(project, store, change, owl=False)) for _ in range(args.repeat)
+    ]
+    owl_s, _ = seconds(lambda: check_change(project, store, change, owl=True))
+    full = Sources(vocabulary.ontology, vocabulary.shapes, data.quads + quads)
+    full_s, full_report = seconds(lambda: validate(store, full, owl=False))
+    check_s = statistics.median(t for t, _ in runs)
+    row = {
+        "change_triples": len(quads),
+        "check_s": round(check_s, 3),
+        "check_with_owl_s": round(owl_s, 2),
+        "violations_found": len(runs[0][1].violations),
+        "full_validate_s": round(full_s, 2),
+        "full_violations": len(full_report.violations),
+        "ratio_vs_validate": round(full_s / check_s, 1),
+    }
+    return row  # full re-validation by plain pySHACL: the baseline stage
+
+
+def stage_serve(work: Path, _size: int, args) -> dict:
+    from rivalry.http_load import load
+    from rivalry.serve.loopback import free_port, wait_until_listening
+
+    meta = json.loads((work / "meta.json").read_text())
+    oxigraph = str(Path(sys.executable).with_name("oxigraph"))
+    dump = work / "dump.nq"
+    ox.Store.read_only(str(work / "store")).dump(str(dump), ox.RdfFormat.N_QUADS)
+    load_s, _ = seconds(
+        lambda: subprocess.run(
+            [oxigraph, "load", "--location", str(work / "oxigraph"), "--file", str(dump)],
+            check=True,
+            capture_output=True,
+        )
+    )
+    dump.unlink()
+    lookups = [quote(LOOKUP.format(firm)) for firm in meta["firms"]]
+    servers = {
+        "rivalry": (
+            [
+                sys.executable,
+                "-m",
+                "rivalry",
+                "serve",
+                "--store",
+                str(work / "store"),
+                "--workers",
+                str(args.workers),
+                "--port",
+                "{port}",
+            ],
+            "/sparql?query=",
+        ),
+        "oxigraph": (
+            [oxigraph, "serve", "--location", str(work / "oxigraph"), "--bind", "127.0.0.1:{port}"],
+            "/query?query=",
+        ),
+    }
+    rows = []
+    for name, (command, path) in servers.items():
+        port = free_port()
+        process = subprocess.Popen(
+            [part.format(port=port) for part in command],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_listening(port, 120)
+            paths = [path + q for q in lookups]
+            load(port, 2, 2, paths)  # warm up
+            row = load(port, args.clients, args.serve_seconds, paths)
+            row.pop("hog_failed")
+            rows.append({"server": name, **row, "peak_rss_mib": _tree_hwm_mib(process.pid)})
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    return {"oxigraph_load_s": round(load_s, 2), "serve": rows}
+
+
+def _tree_hwm_mib(pid: int) -> float:
+    """Peak RSS of a process and its children, summed (a server and its query workers)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        status = Path(f"/proc/{current}/status")
+        try:
+            line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM"))
+            total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return round(total / 1024, 1)
+
+
+STAGES = {
+    "generate": stage_generate,
+    "build": stage_build,
+    "baseline": stage_baseline,
+    "owl": stage_owl,
+    "queries": stage_queries,
+    "gate": stage_gate,
+    "serve": stage_serve,
+}
+
+
+# ------------------------------------------------------------------ the parent
+
+
+def too_slow(previous: dict | None, previous_size: int, size: int, budget_s: float) -> str:
+    """Queries whose cold run, scaled linearly from the last size, would pass the budget:
+    ``name=reason;…``, so that they are reported as not run, never silently extrapolated."""
+    if not previous:
+        return ""
+    slow = []
+    for q in previous.get("queries", {}).get("queries", []):
+        if q.get("cold_ms") and q["cold_ms"] / 1000 * size / previous_size > budget_s:
+            slow.append(
+                f"{q['query']}=not run: {q['cold_ms'] / 1000:.1f} s cold at {previous_size:,} "
+                f"triples, so over the {budget_s:g} s budget (--query-budget) here"
+            )
+    return ";".join(slow)
+
+
+def run_stage(stage: str, size: int, work: Path, args, skip_queries: str = "") -> dict:
+    """Run one stage in a child process; its result, wall time, peak RSS and load average."""
+    command = [sys.executable, __file__, "--stage", stage, "--size", str(size), "--dir", str(work)]
+    command += ["--repeat", str(args.repeat), "--serve-seconds", str(args.serve_seconds)]
+    command += ["--clients", str(args.clients), "--workers", str(args.workers)]
+    command += ["--baseline-sparql-max", str(args.baseline_sparql_max)]
+    command += ["--skip-queries", skip_queries]
+    before = os.getloadavg()[0]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"stage {stage} at {size} triples failed (see its output above)")
+    result = json.loads(output.decode().strip().splitlines()[-1])
+    result["stage_wall_s"] = round(wall, 2)
+    result["peak_rss_mib"] = round(usage.ru_maxrss / 1024, 1)  # the child's or a descendant's
+    result["load_average"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
+def plan(size: int, args) -> list[tuple[str, str | None]]:
+    """The stages for a size, each with the reason it is skipped, if it is."""
+    return [
+        ("generate", None),
+        ("build", None),
+        (
+            "baseline",
+            None
+            if size <= args.baseline_max
+            else f"not run above {args.baseline_max:,} triples: rdflib + pySHACL take minutes "
+            "to hours there (see /work/shared/PERFORMANCE.md)",
+        ),
+        (
+            "owl",
+            None
+            if size <= args.owl_max
+            else f"HermiT not run above {args.owl_max:,} triples (44 s and 4 GiB at 1M)",
+        ),
+        ("queries", None),
+        ("gate", None),
+        ("serve", None),
+    ]
+
+
+def ratios(results: dict) -> list[dict]:
+    rows = []
+    for stages in results.values():
+        build, base = stages.get("build", {}), stages.get("baseline", {})
+        serve = {r["server"]: r for r in stages.get("serve", {}).get("serve", [])}
+        queries = stages.get("queries", {}).get("queries", [])
+        selective = [q["p50_ms"] for q in queries if q["selective"] and "p50_ms" in q]
+        row = {
+            "triples": stages["generate"]["triples"],
+            "build_s": build.get("build_s"),
+            "baseline_s": base.get("baseline_s"),
+            "build_speed_up": round(base["baseline_s"] / build["build_s"], 1)
+            if base.get("baseline_s") and build.get("build_s")
+            else None,
+            "selective_p50_max_ms": max(selective) if selective else None,
+            "gate_check_s": stages.get("gate", {}).get("check_s"),
+            "serve_vs_oxigraph": round(
+                serve["rivalry"]["throughput_rps"] / serve["oxigraph"]["throughput_rps"], 2
+            )
+            if len(serve) == 2
+            else None,
+            "serve_p99_ms": serve.get("rivalry", {}).get("p99_ms"),
+        }
+        rows.append(row)
+    return rows
+
+
+def write(results: dict, skipped: dict, machine: dict, command: str, loads: list) -> None:
+    OUT.mkdir(exist_ok=True)
+    data = {
+        "command": command,
+        "machine": machine,
+        "load_average_samples": loads,
+        "summary": ratios(results),
+        "results": results,
+        "skipped": skipped,
+    }
+    (OUT / "bench.json").write_text(json.dumps(data, indent=2) + "\n")
+    lines = [
+        "# Benchmark: build, queries, gate and server on generated graphs",
+        "",
+        f"Command: `{command}` (one command reproduces this file and bench.json).",
+        "",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, "
+        f"Python {machine['python']}. Load average (1 min) sampled before and after each stage: "
+        f"{min(loads)} to {max(loads)}; the machine is shared with other jobs, so absolute "
+        "figures are noisy and ratios come from the same run.",
+        "",
+        "## Summary",
+        "",
+        *markdown_table(ratios(results)),
+        "",
+        "`build_speed_up` = baseline ÷ build (parse, load, infer, validate; OWL separately). "
+        "The baseline is plain rdflib parsing plus pySHACL over the whole graph; above "
+        "`--baseline-sparql-max` it runs the core shapes only (it runs each SPARQL constraint "
+        "once per node: about 100 s at 10k), so there the speed-up is a lower bound.",
+    ]
+    for size, stages in results.items():
+        lines += ["", f"## {stages['generate']['triples']:,} triples", ""]
+        lines += markdown_table([_flat(k, v) for k, v in stages.items()])
+        if "queries" in stages:
+            lines += ["", "Catalogue queries (cold: first run on a freshly opened store):", ""]
+            lines += markdown_table(stages["queries"]["queries"])
+        if "serve" in stages:
+            lines += [
+                "",
+                f"Lookups (`{LOOKUP.format('firm')}` over 64 firms) at the same clients; "
+                f"Oxigraph loaded the same quads in {stages['serve']['oxigraph_load_s']} s:",
+                "",
+            ]
+            lines += markdown_table(stages["serve"]["serve"])
+        for stage, why in skipped.get(size, {}).items():
+            lines.append(f"\n- **{stage} not run**: {why}.")
+    (OUT / "bench.md").write_text("\n".join(lines) + "\n")
+
+
+def _flat(stage: str, result: dict) -> dict:
+    keep = ("stage_wall_s", "peak_rss_mib", "load_average")
+    details = ", ".join(
+        f"{k} {v}" for k, v in result.items() if k not in keep and not isinstance(v, (list, dict))
+    )
+    load = " to ".join(str(x) for x in result.get("load_average", []))
+    return {
+        "stage": stage,
+        "wall_s": result.get("stage_wall_s"),
+        "peak_rss_mib": result.get("peak_rss_mib"),
+        "load_average": load,
+        "figures": details,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated, e.g. 10k,100k,1m")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter load runs")
+    parser.add_argument("--repeat", type=int, default=20, help="warm runs per query and check")
+    parser.add_argument("--serve-seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="rivalry serve --workers")
+    parser.add_argument("--baseline-max", type=parse_size, default=100_000)
+    parser.add_argument("--baseline-sparql-max", type=parse_size, default=10_000)
+    parser.add_argument("--owl-max", type=parse_size, default=100_000)
+    parser.add_argument(
+        "--query-budget",
+        type=float,
+        default=60,
+        help="skip a query at a size where its cold run, scaled from the last size, passes this",
+    )
+    parser.add_argument("--render", action="store_true", help="rewrite bench.md from bench.json")
+    parser.add_argument("--skip-queries", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help="where to keep generated data (default: tmp)")
+    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:  # a child: one stage, its result as the last line of output
+        print(json.dumps(STAGES[args.stage](args.dir, args.size, args)))
+        return
+    if args.render:
+        data = json.loads((OUT / "bench.json").read_text())
+        results = {int(k): v for k, v in data["results"].items()}
+        skipped = {int(k): v for k, v in data["skipped"].items()}
+        write(results, skipped, data["machine"], data["command"], data["load_average_samples"])
+        return
+    if args.quick:
+        args.repeat, args.serve_seconds = min(args.repeat, 5), min(args.serve_seconds, 4)
+    try:
+        sizes = [parse_size(s) for s in args.sizes.split(",")]
+    except argparse.ArgumentTypeError as err:
+        parser.error(str(err))
+    command = "python scripts/bench.py " + " ".join(sys.argv[1:])
+    machine = machine_details()
+    results: dict[int, dict] = {}
+    skipped: dict[int, dict] = {}
+    loads: list[float] = [machine["load_average"][0]]
+    last, last_size = None, 1
+    with Progress(console=console) as progress:
+        task = progress.add_task("Benchmarking", total=sum(len(plan(s, args)) for s in sizes))
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="rivalry-bench-", dir=args.workdir) as tmp:
+                for stage, why in plan(size, args):
+                    progress.update(task, description=f"{stage} at {size:,} triples")
+                    if why:
+                        skipped.setdefault(size, {})[stage] = why
+                    else:
+                        try:
+                            slow = too_slow(last, last_size, size, args.query_budget)
+                            results.setdefault(size, {})[stage] = run_stage(
+                                stage, size, Path(tmp), args, slow
+                            )
+                        except RuntimeError as err:
+                            console.print(f"[red]{err}[/]")
+                            sys.exit(1)
+                        loads += results[size][stage]["load_average"]
+                    progress.advance(task)
+            last, last_size = results.get(size), size
+            write(results, skipped, machine, command, loads)
+    for row in ratios(results):
+        console.print(row)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The nodes that can fail a SHACL core shape, found by Oxigraph, so pySHACL checks only those.
+
+pySHACL takes about a minute per million triples, most of it on nodes that conform. Each
+shape's constraints are compiled here into one SPARQL pattern that matches the focus nodes
+that *may* violate them — a superset: a constraint this module does not compile matches
+every target of its shape — and pySHACL then validates only those nodes, on their
+neighbourhood (their own triples, the triples of the nodes they point to, and the ontology
+for subclasses). Core constraints look no further than that, so the results, messages
+included, are pySHACL's own and the same as a run over the whole graph.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from rivalry.vocab import OWL, PREFIXES, RDF, RDFS, SH, XSD
+
+# each shape compiles to a FILTER expression on ?this, true when ?this may fail the shape
+ALL, NONE = "true", "false"
+
+# predicates of a shape that are not constraints (sh:sparql runs in sparql_shapes)
+NOT_CONSTRAINTS = {
+    RDF + "type",
+    RDFS + "label",
+    RDFS + "comment",
+    SH + "message",
+    SH + "severity",
+    SH + "name",
+    SH + "description",
+    SH + "order",
+    SH + "group",
+    SH + "deactivated",
+    SH + "sparql",
+    SH + "declare",
+    SH + "prefixes",
+    SH + "path",
+    SH + "flags",
+    SH + "targetClass",
+    SH + "targetSubjectsOf",
+    SH + "targetObjectsOf",
+    SH + "targetNode",
+}
+TARGETS = {
+    SH + "targetClass": "{{ ?this a/rdfs:subClassOf* {} }}",
+    SH + "targetSubjectsOf": "{{ ?this {} [] }}",
+    SH + "targetObjectsOf": "{{ [] {} ?this }}",
+    SH + "targetNode": "{{ VALUES ?this {{ {} }} }}",
+}
+NODE_KINDS = {
+    SH + "IRI": "isIRI(?v)",
+    SH + "BlankNode": "isBlank(?v)",
+    SH + "Literal": "isLiteral(?v)",
+    SH + "BlankNodeOrIRI": "!isLiteral(?v)",
+    SH + "BlankNodeOrLiteral": "!isIRI(?v)",
+    SH + "IRIOrLiteral": "!isBlank(?v)",
+}
+LOGICAL = {SH + "not", SH + "or", SH + "and", SH + "xone"}
+# datatypes whose lexical form Oxigraph checks by casting; it stores the others unchecked
+CASTABLE = {XSD + t for t in ("date", "dateTime", "integer", "decimal", "double", "boolean")}
+UNCHECKED_LEXICAL = {XSD + "string", RDF + "langString"}
+
+
+class ShapesGraph:
+    def __init__(self, shapes: ox.Store):
+        self.store = shapes
+
+    def pairs(self, node) -> list[tuple[str, object]]:
+        return [
+            (q.predicate.value, q.object) for q in self.store.quads_for_pattern(node, None, None)
+        ]
+
+    def one(self, node, predicate: str):
+        return next((o for p, o in self.pairs(node) if p == predicate), None)
+
+    def items(self, head) -> list:
+        out = []
+        while head is not None and head != ox.NamedNode(RDF + "nil"):
+            out.append(self.one(head, RDF + "first"))
+            head = self.one(head, RDF + "rest")
+        return out
+
+    def is_class(self, node) -> bool:
+        types = {o.value for p, o in self.pairs(node) if p == RDF + "type"}
+        return bool(types & {RDFS + "Class", OWL + "Class"})
+
+    def targeted(self) -> list:
+        subjects = {q.subject for q in self.store.quads_for_pattern(None, None, None)}
+        return sorted(
+            (
+                s
+                for s in subjects
+                if self.is_class(s) or any(p in TARGETS for p, _ in self.pairs(s))
+            ),
+            key=str,
+        )
+
+    def reads_values(self) -> bool:
+        """Whether a shape looks at value nodes' triples beyond their types."""
+        if any(self._with(SH + p) for p in ("node", "qualifiedValueShape")):
+            return True
+        for q in self._with(SH + "path"):
+            for p, o in self.pairs(q.subject):
+                members = [o] if p == SH + "not" else self.items(o) if p in LOGICAL else []
+                keys = (SH + "path", SH + "property")
+                if any(self.one(m, k) is not None for m in members for k in keys):
+                    return True
+        return False
+
+    def _with(self, predicate: str) -> list[ox.Quad]:
+        return list(self.store.quads_for_pattern(None, _node(predicate), None))
+
+
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def any_of(tests: list[str]) -> str:
+    if not tests:
+        return NONE
+    if ALL in tests:
+        return ALL
+    return "(" + " || ".join(tests) + ")"
+
+
+def union(groups: list[str]) -> str:
+    return "{ " + " UNION ".join(groups) + " }" if groups else "{ FILTER (false) }"
+
+
+def targets(shapes: ShapesGraph, shape) -> str:
+    groups = [TARGETS[p].format(o) for p, o in shapes.pairs(shape) if p in TARGETS]
+    if shapes.is_class(shape):  # an implicit class target
+        groups.append(TARGETS[SH + "targetClass"].format(shape))
+    return union(groups)
+
+
+def node_violation(shapes: ShapesGraph, shape) -> str:
+    """True for every ?this that may fail ``shape`` (given ?this is its focus)."""
+    if shapes.one(shape, SH + "path") is not None:
+        return property_violation(shapes, shape)
+    groups = []
+    for predicate, obj in shapes.pairs(shape):
+        if predicate in NOT_CONSTRAINTS:
+            continue
+        if predicate == SH + "property":
+            groups.append(property_violation(shapes, obj))
+        elif predicate == SH + "or":  # fails only when every member fails
+            members = [node_violation(shapes, m) for m in shapes.items(obj)]
+            groups.append("(" + " && ".join(members) + ")" if members else ALL)
+        else:
+            groups.append(ALL)
+    return any_of(groups)
+
+
+def property_violation(shapes: ShapesGraph, shape) -> str:
+    path = shapes.one(shape, SH + "path")
+    if not isinstance(path, ox.NamedNode):  # a complex path: not compiled
+        return ALL
+    groups = []
+    for predicate, obj in shapes.pairs(shape):
+        if predicate not in NOT_CONSTRAINTS:
+            groups.append(_value_violation(shapes, shape, predicate, obj, str(path)))
+    return any_of(groups)
+
+
+def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str) -> str:
+    def some_value(test: str) -> str:
+        return f"EXISTS {{ ?this {path} ?v . FILTER ({test}) }}"
+
+    if predicate in (SH + "minCount", SH + "maxCount"):
+        count = int(obj.value)
+        if predicate == SH + "minCount" and count <= 1:
+            return NONE if count == 0 else f"NOT EXISTS {{ ?this {path} ?v }}"
+        if predicate == SH + "maxCount" and count <= 1:
+            return (
+                some_value("true")
+                if count == 0
+                else some_value(
+                    f"EXISTS {{ ?this {path} ?other . FILTER (!sameTerm(?v, ?other)) }}"
+                )
+            )
+        return ALL
+    if predicate == SH + "class":
+        return some_value(f"NOT EXISTS {{ ?v a/rdfs:subClassOf* {obj} }}")
+    if predicate == SH + "datatype":
+        if obj.value in CASTABLE:
+            lexical = f" || !COALESCE(sameTerm(?v, {obj}(STR(?v))), false)"
+        elif obj.value in UNCHECKED_LEXICAL:
+            lexical = ""
+        else:  # Oxigraph does not check its lexical form: every value may be ill-typed
+            return some_value("true")
+        return some_value(f"!isLiteral(?v) || !sameTerm(DATATYPE(?v), {obj}){lexical}")
+    if predicate == SH + "nodeKind" and obj.value in NODE_KINDS:
+        return some_value(f"!({NODE_KINDS[obj.value]})")
+    if predicate == SH + "in":
+        allowed = " || ".join(f"sameTerm(?v, {term})" for term in shapes.items(obj)) or "false"
+        return some_value(f"!({allowed})")
+    if predicate == SH + "pattern":
+        flags = shapes.one(shape, SH + "flags")
+        flags = ox.Literal(flags.value if flags else "")
+        return some_value(f"isBlank(?v) || !REGEX(STR(?v), {ox.Literal(obj.value)}, {flags})")
+    if predicate == SH + "minInclusive":
+        return some_value(f"!COALESCE(?v >= {obj}, false)")
+    return ALL
+
+
+def candidates(data: ox.Store, shapes: ox.Store) -> dict[str, set]:
+    """For each targeted shape of ``shapes``, the nodes of ``data`` it may report."""
+    graph = ShapesGraph(shapes)
+    found = {}
+    for shape in graph.targeted():
+        violation = node_violation(graph, shape)
+        if violation == NONE:
+            continue
+        query = f"SELECT DISTINCT ?this WHERE {{ {targets(graph, shape)} FILTER ({violation}) }}"
+        nodes = {row["this"] for row in data.query(query, prefixes=PREFIXES)}
+        if nodes:
+            found[shape.value] = nodes
+    return found
+
+
+def surroundings(data: ox.Store, shapes: ox.Store, nodes: set) -> list[ox.Triple]:
+    """What core shapes read of ``nodes``: their triples and the types of what they point to
+    (all the triples of those, when a shape validates values against shapes of their own)."""
+    own = [q.triple for n in nodes for q in data.quads_for_pattern(n, None, None)]
+    reached = {t.object for t in own if not isinstance(t.object, ox.Literal)} - nodes
+    predicate = None if ShapesGraph(shapes).reads_values() else ox.NamedNode(RDF + "type")
+    return own + [q.triple for n in reached for q in data.quads_for_pattern(n, predicate, None)]
