@@ -92,8 +92,14 @@ SPARQL_SYNTAX = re.compile(
 )
 # functions that build SPARQL text from trusted parts, each with why it is safe
 ALLOWED = {
-    "query/remote.py:with_values": "terms are written by pyoxigraph's serialiser (escaped "
-    "N-Triples), the only way to bind values on a remote endpoint",
+    "query/run.py:with_values": "terms are written by pyoxigraph's serialiser (escaped "
+    "N-Triples): a VALUES block, which Oxigraph plans joins from and remote endpoints need",
+    "reason.py:<module>": "fixed text around the project's own inferred-graph IRI",
+    "reason.py:as_insert": "rewrites the project's own rule files (ontology/rules/*.rq)",
+    "validate/candidates.py:_value_violation": "compiles the project's shapes; every term is "
+    "written by pyoxigraph's serialiser",
+    "validate/candidates.py:some_value": "part of _value_violation's compiler",
+    "validate/candidates.py:candidates": "compiles the project's shapes into candidate queries",
     "query/remote.py:declared": "the project's own prefix table",
     "validate/sparql_shapes.py:query": "IRIs from the project's shapes files",
     "serve/app.py:editor": "the editor's prefilled text, shown in a textarea, never run as built",
