@@ -14,24 +14,12 @@ import argparse
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 from rivalry.bench_report import write_report
-from rivalry.http_load import load
+from rivalry.http_load import MIX, PATHOLOGICAL, load
 from rivalry.serve.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/tech-rivalry/id/firm/huawei> ?p ?o }"
-MIX = [
-    "/sparql?query=" + quote(LOOKUP),
-    "/queries/chips-singled-out?format=json",
-    "/queries/timeline?format=json",
-    "/queries/entity?entity=firm:huawei&format=json",
-    "/page/chip/huawei-ascend-910c",
-]
-PATHOLOGICAL = "/sparql?query=" + quote(
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-)
 
 
 def run(port: int, clients: int, seconds: float, hog: bool = False) -> dict:

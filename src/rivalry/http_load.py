@@ -7,6 +7,21 @@ import http.client
 import statistics
 import threading
 import time
+from urllib.parse import quote
+
+LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/tech-rivalry/id/firm/huawei> ?p ?o }"
+# a realistic mix for `rivalry serve`: a lookup, catalogue queries and an entity page
+MIX = [
+    "/sparql?query=" + quote(LOOKUP),
+    "/queries/chips-singled-out?format=json",
+    "/queries/timeline?format=json",
+    "/queries/entity?entity=firm:huawei&format=json",
+    "/page/chip/huawei-ascend-910c",
+]
+# a cartesian product no deadline lets finish: the noisy neighbour
+PATHOLOGICAL = "/sparql?query=" + quote(
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+)
 
 
 def client(port: int, paths: list[str], until: float, out: list, errors: list) -> None:
