@@ -67,8 +67,8 @@ def context() -> dict:
     return {"@context": dict(sorted(PREFIXES.items()))}
 
 
-def write_data(store: ox.Store, out: Path) -> list[Dump]:
-    quads = data_quads(store)
+def write_data(quads: list[ox.Quad], out: Path) -> list[Dump]:
+    """The data dumps of ``quads`` (from ``data_quads``)."""
     triples = union_triples(quads)
     dumps = [
         _write(

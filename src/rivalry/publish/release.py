@@ -17,6 +17,7 @@ from rivalry.project import Project
 from rivalry.publish import describe, diff, docs, dumps, site
 from rivalry.query.catalogue import load_catalogue
 from rivalry.store import open_store
+from rivalry.vocab import BASE
 
 DCAT_SHAPES = Path(__file__).with_name("dcat-shapes.ttl")
 
@@ -50,12 +51,12 @@ def publish(
     staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
     staging.mkdir(parents=True)
     try:
-        files = dumps.write_data(store, staging) + dumps.write_vocabulary(store, staging)
+        quads = dumps.data_quads(store)
+        files = dumps.write_data(quads, staging) + dumps.write_vocabulary(store, staging)
         queries = load_catalogue(project.queries_dir)
         (staging / "ontology.html").write_text(docs.render(store, queries, version))
-        quads = dumps.data_quads(store)
         description = describe.describe(
-            quads, files, version=version, issued=issued, base_url=describe.BASE, endpoint=endpoint
+            quads, files, version=version, issued=issued, base_url=BASE, endpoint=endpoint
         )
         (staging / "void.ttl").write_bytes(description)
         check_description(staging / "void.ttl")
