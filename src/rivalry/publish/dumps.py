@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from rivalry.vocab import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rivalry.vocab import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, compact
 
 VOCABULARY_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
 CONTEXT_URL = BASE + "context.jsonld"
@@ -156,11 +156,9 @@ def _jsonld(quads: list[ox.Quad]) -> bytes:
 
 
 def _compact(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and local and ":" not in local:
-            return f"{prefix}:{local}"
-    return iri
+    """The project's prefixed form where it makes a JSON-LD compact IRI, else the full IRI."""
+    short = compact(iri)
+    return iri if short == iri or short.endswith(":") else short
 
 
 def _id(term) -> str:
