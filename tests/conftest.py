@@ -105,15 +105,6 @@ def canary():
     scorecard.record("network", outbound_connections=len(server.hits))
 
 
-def copy_project(root: Path) -> Path:
-    """A copy of the project's sources under ``root`` with its own store, built without OWL."""
-    for part in ("ontology", "graph", "queries"):
-        shutil.copytree(ROOT / part, root / part)
-    built = rivalry("build", "--no-owl", project=root, store=root / ".rivalry" / "store")
-    assert built.returncode == 0, built.stdout + built.stderr
-    return root
-
-
 def fingerprint(root: Path) -> tuple[dict[str, str], str]:
     """Each graph file's SHA-256, and the SHA-256 of the store's sorted N-Quads."""
     files = {

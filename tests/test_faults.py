@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, copy_project, fingerprint, rivalry, served
+from conftest import ROOT, fingerprint, project_copy, rivalry, served
 from rdf_equal import canonical, write
 from rivalry.gate import merge
 from rivalry.load import FORMATS, Sources, parse_file
@@ -28,7 +28,7 @@ ACCEPTED = ROOT / "tests" / "gate" / "accepted" / "new-chip-of-existing-firm.tri
 
 @pytest.fixture
 def workspace(tmp_path):
-    return copy_project(tmp_path / "project")
+    return project_copy(tmp_path / "project")
 
 
 # ------------------------------------------------------------------ disk full

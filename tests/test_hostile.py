@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import hostile_corpus
-from conftest import copy_project, fingerprint, rivalry
+from conftest import fingerprint, project_copy, rivalry
 from rivalry.gate.check import check
 from rivalry.load import ParseError
 from scorecard import record
@@ -106,7 +106,7 @@ def _offline() -> list[str]:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    return copy_project(tmp_path_factory.mktemp("hostile-project") / "project")
+    return project_copy(tmp_path_factory.mktemp("hostile-project") / "project")
 
 
 def test_rivalry_add_refuses_each_kind_offline_and_changes_nothing(corpus, workspace):

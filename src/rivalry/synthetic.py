@@ -164,6 +164,17 @@ def generate(triples: int, seed: int = 7) -> Synthetic:
     return Synthetic(quads, firms, bodies, states)
 
 
+def _describe_source(add, source, graph, key: str, title: str) -> None:
+    """The news report a generated change or layer is taken from."""
+    add(source, TYPE, _t("NewsReport"))
+    url = ox.Literal(f"https://example.org/synthetic/{key}", datatype=ox.NamedNode(XSD + "anyURI"))
+    add(source, _t("url"), url)
+    add(source, _t("publisher"), _iri("publisher", "syn-0"))
+    add(source, _t("title"), ox.Literal(title, language="en"))
+    add(source, _t("published"), ox.Literal("2025-12-31", datatype=DATE))
+    add(source, _t("describesGraph"), graph)
+
+
 def change_set(data: Synthetic, facts: int = 100, broken: int = 0, seed: int = 11) -> list[ox.Quad]:
     """About ``facts`` new triples about existing entities; the first ``broken`` events
     each break one rule (a missing date, a second state, an actor that is not an agent)."""
@@ -174,16 +185,7 @@ def change_set(data: Synthetic, facts: int = 100, broken: int = 0, seed: int = 1
     def add(s, p, o):
         quads.append(ox.Quad(s, p, o, graph))
 
-    add(source, TYPE, _t("NewsReport"))
-    add(
-        source,
-        _t("url"),
-        ox.Literal("https://example.org/synthetic/change", datatype=ox.NamedNode(XSD + "anyURI")),
-    )
-    add(source, _t("publisher"), _iri("publisher", "syn-0"))
-    add(source, _t("title"), ox.Literal("Synthetic change", language="en"))
-    add(source, _t("published"), ox.Literal("2025-12-31", datatype=DATE))
-    add(source, _t("describesGraph"), graph)
+    _describe_source(add, source, graph, "change", "Synthetic change")
     i = 0
     while len(quads) < facts:
         event = _iri("event", f"syn-change-{i}")
@@ -214,16 +216,7 @@ def rivalry_layer(data: Synthetic, seed: int = 13) -> list[ox.Quad]:
     def add(s, p, o):
         quads.append(ox.Quad(s, p, o, graph))
 
-    add(source, TYPE, _t("NewsReport"))
-    add(
-        source,
-        _t("url"),
-        ox.Literal("https://example.org/synthetic/rivalry", datatype=ox.NamedNode(XSD + "anyURI")),
-    )
-    add(source, _t("publisher"), _iri("publisher", "syn-0"))
-    add(source, _t("title"), ox.Literal("Synthetic rivalry", language="en"))
-    add(source, _t("published"), ox.Literal("2025-12-31", datatype=DATE))
-    add(source, _t("describesGraph"), graph)
+    _describe_source(add, source, graph, "rivalry", "Synthetic rivalry")
     state_of = {q.subject: q.object for q in data.quads if q.predicate == _t("ofState")}
     ministries = {}
     for body, state in state_of.items():
