@@ -25,12 +25,12 @@ from SPARQLWrapper import SPARQLExceptions
 from rivalry import __version__
 from rivalry.build import build as run_build
 from rivalry.gate import merge
-from rivalry.gate.check import CHANGE_LIMIT, check_change
+from rivalry.gate.check import change_files, check_change, load_submission
 from rivalry.gate.check import check as gate_check
-from rivalry.load import ParseError, load_change
+from rivalry.load import ParseError
 from rivalry.project import Project
 from rivalry.query import catalogue, remote, render, run
-from rivalry.store import StoreMissing, open_store
+from rivalry.store import StoreMissing, open_store, settle
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
 from rivalry.vocab import PREFIXES, compact
@@ -102,10 +102,10 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
     with err.status("Building: parse, load, infer, validate…"):
         try:
             with merge.writer_lock(proj):
-                if proj.store_path.exists() and merge.recover(proj):
+                if proj.store_path.exists() and merge.recover(proj, rebuilding=True):
                     err.print("An interrupted merge was found and settled before building.")
                 result = run_build(proj, owl=owl)
-        except (ParseError, merge.MergeBusy) as error:
+        except (ParseError, merge.MergeError) as error:
             raise fail(str(error)) from None
     summary = Table(title="Build summary", show_header=False)
     summary.add_row("store", str(result.store_path))
@@ -193,10 +193,11 @@ FormatOpt = Annotated[
 
 
 def _existing(files: list[Path]) -> list[Path]:
-    for path in files:
-        if not path.is_file():
-            raise fail(f"{path}: no such file")
-    return files
+    """The change files, each once; a missing file, a link, a directory or a pipe is refused."""
+    try:
+        return change_files(files)
+    except ParseError as error:
+        raise fail(str(error)) from None
 
 
 @app.command()
@@ -241,10 +242,8 @@ def add(
     Exit codes: 0 passes (merged); 1 problems found (nothing merged); 2 usage or input error.
     """
     proj = Project.locate(project, store)
-    _existing(files)
-    result = _check_and_merge(
-        proj, lambda db: load_change(proj, files, limit=CHANGE_LIMIT), files, fmt, owl
-    )
+    files = _existing(files)
+    result = _check_and_merge(proj, lambda db: load_submission(proj, files), files, fmt, owl)
     _print_merged(proj, result)
 
 
@@ -253,6 +252,7 @@ def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: b
     check it, and merge it only if it passes. Returns None when there was nothing to add."""
     try:
         with merge.writer_lock(proj):
+            settle(proj.store_path)  # a store a killed build had moved aside is put back
             if not proj.store_path.exists():
                 raise StoreMissing(proj.store_path)
             recovered = merge.recover(proj)
@@ -267,7 +267,7 @@ def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: b
             if not report.conforms:
                 raise fail("the change does not pass the check; nothing was merged", EXIT_PROBLEMS)
             return merge.merge(proj, db, change, inputs)
-    except (ParseError, StoreMissing, merge.MergeBusy) as error:
+    except (ParseError, StoreMissing, merge.MergeError) as error:
         raise fail(str(error)) from None
     except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
         raise fail(

@@ -3,23 +3,30 @@ nothing.
 
 The order makes every interruption recoverable to the old or the new state:
 
-1. new graph files are written to temporary files under ``.rivalry/staging`` and fsynced;
-2. a journal naming the temporary files, their targets and the merge's IRI is fsynced;
-3. the store takes the new quads (with their inferences and the merge record) in one
+1. each named graph's file is derived from its source id (``Project.source_file``, never
+   a path taken from the input), and every target is checked writable before anything is
+   written;
+2. new graph files are written to temporary files under ``.rivalry/staging`` and fsynced;
+3. a journal naming the temporary files, their targets, each target's old size and the
+   staged content's digest, and the merge's IRI is fsynced;
+4. the store takes the new quads (with their inferences and the merge record) in one
    transaction;
-4. the temporary files are renamed over their targets, and the journal is removed.
+5. the temporary files are renamed over their targets, and the journal is removed.
 
-``recover`` runs before any write: if the store holds the journal's merge record, the
-renames are finished; if not, the temporary files are dropped. Either way files and
-store agree again.
+``recover`` runs before any write. If the store holds the journal's merge record, the
+renames are finished (roll forward). If not, or if a target cannot be written and the
+store is about to be rebuilt from the files anyway, every target is put back to its old
+size and the temporary files are dropped (roll back). Either way files and store agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,12 +37,20 @@ import pyoxigraph as ox
 from rivalry import reason
 from rivalry.gate.neighbourhood import neighbourhood
 from rivalry.load import Sources, load_vocabulary
-from rivalry.project import Project
-from rivalry.vocab import GRAPH, ID, PREFIXES, RDF, TR, XSD
+from rivalry.project import BadGraphName, Project
+from rivalry.vocab import ID, PREFIXES, RDF, TR, XSD
 
 
-class MergeBusy(Exception):
+class MergeError(Exception):
+    """A merge that cannot be made or settled; the message says what to do."""
+
+
+class MergeBusy(MergeError):
     pass
+
+
+class RecoveryNeeded(MergeError):
+    """An interrupted merge is in the store but its files cannot be written."""
 
 
 @dataclass
@@ -63,66 +78,177 @@ def writer_lock(project: Project):
         yield
 
 
-def recover(project: Project) -> str | None:
-    """Finish or undo a merge that was interrupted; say which, if any."""
+def recover(project: Project, *, rebuilding: bool = False) -> str | None:
+    """Finish or undo a merge that was interrupted; say which, if any.
+
+    ``rebuilding``: the caller rebuilds the store from graph/ next, so a merge whose files
+    cannot be written is rolled back instead of refused (the rebuild drops it from the store).
+    """
     path = journal_path(project)
+    staging = project.root / ".rivalry" / "staging"
     if not path.exists():
         # staged files of a merge that failed before its journal was written
-        for orphan in (project.root / ".rivalry" / "staging").glob("*.tmp"):
+        for orphan in staging.glob("*.tmp"):
             orphan.unlink()
         return None
-    journal = json.loads(path.read_text(encoding="utf-8"))
-    store = ox.Store(str(project.store_path))
-    merge = ox.NamedNode(journal["merge"])
-    committed = next(iter(store.quads_for_pattern(merge, None, None, None)), None) is not None
-    del store
-    for entry in journal["files"]:
-        tmp = Path(entry["tmp"])
-        if committed and tmp.exists():
-            os.replace(tmp, entry["target"])
-        elif tmp.exists():
-            tmp.unlink()
-    _fsync_dirs([Path(e["target"]).parent for e in journal["files"]])
-    path.unlink()
-    return "completed" if committed else "rolled back"
+    journal = _read_journal(path)
+    if journal is None:  # torn while being written (so before the store commit), or damaged
+        _drop(staging, path)
+        return "rolled back"
+    entries = journal["files"]
+    if not _committed(project, journal["merge"]):
+        _roll_back(project, entries)
+        _drop(staging, path)
+        return "rolled back"
+    why = _cannot_write(project, [Path(e["target"]) for e in entries if Path(e["tmp"]).exists()])
+    if why is None:
+        try:
+            for entry in entries:
+                if Path(entry["tmp"]).exists():
+                    os.replace(entry["tmp"], entry["target"])
+            _fsync_dirs([Path(e["target"]).parent for e in entries])
+        except OSError as error:
+            why = f"{error.filename or ''}: {error.strerror}"
+        else:
+            _drop(staging, path)
+            return "completed"
+    if not rebuilding:
+        raise RecoveryNeeded(
+            f"an interrupted merge ({journal['merge']}) is in the store, but its graph files "
+            f"cannot be written: {why}. Run `rivalry build`: it puts the graph files back as "
+            "they were and rebuilds the store from them without that merge; then add the "
+            "change again"
+        )
+    _roll_back(project, entries)
+    _drop(staging, path)
+    return f"rolled back (its files could not be written: {why}); the store is rebuilt without it"
 
 
 def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]) -> MergeResult:
     """Write ``change`` (already checked) into graph files and ``store``."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     merge_iri = ox.NamedNode(f"{ID}merge/{now.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}")
-    graphs = sorted({q.graph_name.value for q in change.facts})
+    graphs = sorted({_graph_iri(q) for q in change.facts})
+    try:
+        targets = {graph: project.source_file(graph) for graph in graphs}
+    except BadGraphName as error:
+        raise MergeError(str(error)) from None
+    staging = project.root / ".rivalry" / "staging"
+    staging.mkdir(parents=True, exist_ok=True)
+    project.sources_dir.mkdir(parents=True, exist_ok=True)
+    why = _cannot_write(project, list(targets.values()))
+    if why is not None:
+        raise MergeError(f"{why}; nothing was merged")
     record = _record(merge_iri, now, inputs, graphs)
-    facts = change.facts + record
+    facts = list(dict.fromkeys(change.facts + record))  # a file given twice adds once
 
-    staged = []
-    for graph in graphs:
-        target = project.graph_dir / "sources" / f"{graph.removeprefix(GRAPH)}.trig"
-        quads = [q for q in facts if q.graph_name.value == graph]
-        staged.append(
-            (_stage(project.root / ".rivalry" / "staging", target, quads, inputs, now), target)
-        )
     journal = journal_path(project)
-    _write_synced(
-        journal,
-        json.dumps(
-            {
-                "merge": merge_iri.value,
-                "files": [{"tmp": str(tmp), "target": str(target)} for tmp, target in staged],
-            }
-        ).encode(),
-    )
+    entries = []
+    try:
+        for graph, target in targets.items():
+            quads = [q for q in facts if q.graph_name.value == graph]
+            entries.append(_stage(staging, target, quads, merge_iri, now))
+        _write_synced(journal, json.dumps({"merge": merge_iri.value, "files": entries}).encode())
+    except BaseException:  # before the commit nothing may stay behind
+        _drop(staging, journal)
+        raise
 
     _fault_point("journal")
     store.extend([*facts, *_union_and_inferences(project, store, facts)])  # one transaction
     store.flush()
     _fault_point("commit")
 
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    _fsync_dirs([target.parent for _, target in staged])
+    try:
+        for entry in entries:
+            os.replace(entry["tmp"], entry["target"])
+        _fsync_dirs([t.parent for t in targets.values()])
+    except OSError as error:
+        raise MergeError(
+            f"the change is in the store, but {error.filename}: {error.strerror}. The journal "
+            "is kept: the next rivalry add finishes the merge once the file can be written, "
+            "and `rivalry build` puts the graph files back and rebuilds the store without it"
+        ) from None
     journal.unlink()
-    return MergeResult(merge_iri.value, [t for _, t in staged], len(facts))
+    return MergeResult(merge_iri.value, list(targets.values()), len(facts))
+
+
+def _graph_iri(quad: ox.Quad) -> str:
+    if not isinstance(quad.graph_name, ox.NamedNode):
+        raise MergeError("a fact outside any named graph cannot be merged; the gate refuses it")
+    return quad.graph_name.value
+
+
+def _cannot_write(project: Project, targets: list[Path]) -> str | None:
+    """Why one of ``targets`` could not be renamed into place from the staging folder, if so."""
+    staging = project.root / ".rivalry" / "staging"
+    for target in targets:
+        if not project.is_source_file(target):
+            return f"{target} is not a source file directly inside {project.sources_dir}"
+        parent = target.parent
+        if not parent.is_dir():
+            return f"{parent} is not a directory"
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return f"{parent} is not writable"
+        if os.stat(parent).st_dev != os.stat(staging).st_dev:
+            return f"{parent} is on another file system than {staging}; a rename cannot reach it"
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            return f"{target} exists and is not a regular file"
+    return None
+
+
+def _read_journal(path: Path) -> dict | None:
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return None
+    try:
+        ox.NamedNode(journal["merge"])
+        files = journal["files"]
+        if all(isinstance(e["tmp"], str) and isinstance(e["target"], str) for e in files):
+            return journal
+    except (TypeError, KeyError, ValueError):
+        pass
+    return None
+
+
+def _committed(project: Project, merge_iri: str) -> bool:
+    store = ox.Store(str(project.store_path))
+    merge = ox.NamedNode(merge_iri)
+    committed = next(iter(store.quads_for_pattern(merge, None, None, None)), None) is not None
+    del store
+    return committed
+
+
+def _roll_back(project: Project, entries: list[dict]) -> None:
+    """Put back every target a rename already reached: cut it to its old size, or remove it
+    if the merge created it. Targets outside graph/sources/ are never touched."""
+    for entry in entries:
+        target = Path(entry["target"])
+        digest, old_size = entry.get("sha256"), entry.get("old_size", 0)
+        if digest is None or _cannot_write(project, [target]) is not None:
+            continue
+        try:
+            renamed = hashlib.sha256(target.read_bytes()).hexdigest() == digest
+        except FileNotFoundError:
+            continue
+        if renamed and old_size is None:
+            target.unlink()
+        elif renamed:
+            os.truncate(target, old_size)
+    _fsync_dirs([Path(e["target"]).parent for e in entries if Path(e["target"]).parent.is_dir()])
+
+
+def _drop(staging: Path, journal: Path) -> None:
+    """Remove the staged files and the journal (a merge settled or never committed)."""
+    for tmp in staging.glob("*.tmp"):
+        tmp.unlink()
+    journal.unlink(missing_ok=True)
+    if staging.is_dir():
+        _fsync_dirs([staging, journal.parent])
 
 
 def _record(merge: ox.NamedNode, now: dt.datetime, inputs: list[Path], graphs) -> list[ox.Quad]:
@@ -142,8 +268,8 @@ def _record(merge: ox.NamedNode, now: dt.datetime, inputs: list[Path], graphs) -
             ),
             ox.Quad(merge, ox.NamedNode(TR + "mergedInto"), g, g),
             *(
-                ox.Quad(merge, ox.NamedNode(TR + "mergedFrom"), ox.Literal(p.name), g)
-                for p in inputs
+                ox.Quad(merge, ox.NamedNode(TR + "mergedFrom"), ox.Literal(name), g)
+                for name in dict.fromkeys(_printable_name(p) for p in inputs)
             ),
         ]
     return quads
@@ -166,10 +292,16 @@ def _union_and_inferences(project: Project, store: ox.Store, facts: list[ox.Quad
     return extra
 
 
+def _printable_name(path: Path) -> str:
+    """The file's name as text (bytes that are not UTF-8 replaced); it only ever enters a
+    graph file as an escaped literal."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _stage(
-    staging: Path, target: Path, quads: list[ox.Quad], inputs: list[Path], now: dt.datetime
-) -> Path:
-    """Write the target's new content to a temporary file beside it; return its path."""
+    staging: Path, target: Path, quads: list[ox.Quad], merge: ox.NamedNode, now: dt.datetime
+) -> dict:
+    """Write the target's new content to a temporary file; return its journal entry."""
     iris = {
         t.value
         for q in quads
@@ -178,12 +310,19 @@ def _stage(
     } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
     used = {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
     body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=used)
-    names = ", ".join(p.name for p in inputs)
-    header = f"\n# Added by rivalry add on {now.isoformat()} from {names}\n".encode()
-    old = target.read_bytes() if target.exists() else b""
+    # nothing from the input goes into the comment: the file names are in the merge
+    # record, as escaped literals
+    header = f"\n# Added by rivalry add on {now.isoformat()} as <{merge.value}>\n".encode()
+    old = target.read_bytes() if target.exists() else None
     tmp = staging / f"{target.name}.{os.getpid()}.tmp"
-    _write_synced(tmp, old + header + body if old else header.lstrip() + body)
-    return tmp
+    data = old + header + body if old else header.lstrip() + body
+    _write_synced(tmp, data)
+    return {
+        "tmp": str(tmp),
+        "target": str(target),
+        "old_size": None if old is None else len(old),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
 
 def _fault_point(name: str) -> None:
