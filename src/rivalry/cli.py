@@ -102,8 +102,9 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
     with err.status("Building: parse, load, infer, validate…"):
         try:
             with merge.writer_lock(proj):
-                if proj.store_path.exists() and merge.recover(proj, rebuilding=True):
-                    err.print("An interrupted merge was found and settled before building.")
+                recovered = proj.store_path.exists() and merge.recover(proj, rebuilding=True)
+                if recovered:
+                    err.print(f"An interrupted merge was found and settled ({recovered}).")
                 result = run_build(proj, owl=owl)
         except (ParseError, merge.MergeError) as error:
             raise fail(str(error)) from None

@@ -165,8 +165,8 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
     except OSError as error:
         raise MergeError(
             f"the change is in the store, but {error.filename}: {error.strerror}. The journal "
-            "is kept: the next rivalry add finishes the merge once the file can be written, "
-            "and `rivalry build` puts the graph files back and rebuilds the store without it"
+            "is kept: the next rivalry add or build finishes the merge once the file can be "
+            "written (a build that still cannot write it rolls the merge back instead)"
         ) from None
     journal.unlink()
     return MergeResult(merge_iri.value, list(targets.values()), len(facts))
