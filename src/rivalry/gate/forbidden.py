@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rivalry.load import Sources
 from rivalry.validate.report import Problem
 from rivalry.vocab import (
+    BASE,
     GENID,
     GRAPH,
     ID,
@@ -36,8 +37,20 @@ from rivalry.vocab import (
 RESERVED_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH}
 SCHEMES = ("http://", "https://", "urn:")
 SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range")}
-# bidirectional overrides, zero-width characters and other invisible format characters
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f]")
+# bidirectional overrides, zero-width characters and other invisible format characters,
+# C0 and C1 controls (but tab and newline), and the line and paragraph separators
+INVISIBLE = re.compile(
+    r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+)
+# a path segment "." or "..", spelled out or percent-encoded (RFC 3986 §5.2.4 removes them)
+DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=[/?#]|$)", re.IGNORECASE)
+# Unicode's non-characters and the surrogates: no XML 1.0 document may hold them, so every
+# XML output (SPARQL results, RDF/XML) would break on them
+NON_CHARACTERS = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 TYPE = RDF + "type"
 
 
@@ -85,7 +98,11 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
     if (
         predicate.value.startswith((OWL, SH))
         or predicate.value in SCHEMA_PREDICATES
-        or (predicate.value == TYPE and obj.value.startswith((OWL, SH, RDFS)))
+        or (
+            predicate.value == TYPE
+            and isinstance(obj, ox.NamedNode)
+            and obj.value.startswith((OWL, SH, RDFS))
+        )
     ):
         found.append(
             _problem(
@@ -124,6 +141,15 @@ def _iri_problems(iri: str, focus: str) -> list[Problem]:
                 f"<{iri[:80]}> is not an http(s) or urn IRI; only those may enter the graph",
             )
         ]
+    if iri.startswith(BASE) and DOT_SEGMENT.search(iri, len(BASE) - 1):
+        return [
+            _problem(
+                "dot-segment",
+                focus,
+                f"<{iri[:120]}> holds a dot segment (/./ or /../, perhaps as %2e); resolved, "
+                "it would name another IRI of the graph's namespace. Write the IRI without it",
+            )
+        ]
     if INVISIBLE.search(iri) or (iri.startswith(ID) and not iri.isascii()):
         return [
             _problem(
@@ -137,22 +163,37 @@ def _iri_problems(iri: str, focus: str) -> list[Problem]:
 
 
 def _text_problems(text: str, focus: str) -> list[Problem]:
-    if INVISIBLE.search(text):
-        return [
-            _problem(
-                "invisible-characters",
-                focus,
-                f"the text {text[:60]!a} holds invisible or direction-changing "
-                "characters; remove them",
-            )
-        ]
-    mixed = [w for w in text.split() if len(_scripts(w)) > 1]
+    for rule, pattern, why in (
+        (
+            "invisible-characters",
+            INVISIBLE,
+            "an invisible, control or direction-changing character",
+        ),
+        (
+            "not-a-character",
+            NON_CHARACTERS,
+            "a Unicode non-character, which text and XML outputs may not carry",
+        ),
+    ):
+        found = pattern.search(text)
+        if found:
+            code = ord(found.group())
+            name = unicodedata.name(found.group(), "")
+            return [
+                _problem(
+                    rule,
+                    focus,
+                    f"the text {text[:60]!a} holds U+{code:04X}{f' {name}' if name else ''}, "
+                    f"{why}, at character {found.start() + 1}; remove it",
+                )
+            ]
+    mixed = _mixed_script_word(text)
     if mixed:
         return [
             _problem(
                 "mixed-script",
                 focus,
-                f"{mixed[0]!r} mixes alphabets ({', '.join(sorted(_scripts(mixed[0])))}), "
+                f"{mixed!r} mixes alphabets ({', '.join(sorted(_scripts(mixed)))}), "
                 "as look-alike spellings do; check it is meant",
                 severity="warning",
             )
@@ -160,13 +201,27 @@ def _text_problems(text: str, focus: str) -> list[Problem]:
     return []
 
 
+def _mixed_script_word(text: str) -> str | None:
+    """The first word whose letters come from two alphabets, in time linear in the text."""
+    if text.isascii():
+        return None
+    alphabet = {c: _alphabet(c) for c in set(text)}
+    if len(set(alphabet.values()) - {None}) < 2:  # one alphabet in all: no word can mix
+        return None
+    for word in text.split():
+        if not word.isascii() and len(set(map(alphabet.get, word)) - {None}) > 1:
+            return word
+    return None
+
+
+def _alphabet(c: str) -> str | None:
+    name = unicodedata.name(c, "").split(" ", 1)[0] if c.isalpha() else ""
+    return name if name in {"LATIN", "CYRILLIC", "GREEK"} else None
+
+
 def _scripts(word: str) -> set[str]:
     """The alphabets of a word's letters (LATIN, CYRILLIC, GREEK …), from the Unicode names."""
-    return {
-        unicodedata.name(c, "UNKNOWN").split()[0]
-        for c in word
-        if c.isalpha() and unicodedata.name(c, "").split()[0] in {"LATIN", "CYRILLIC", "GREEK"}
-    }
+    return {a for a in map(_alphabet, set(word)) if a}
 
 
 def _show(term) -> str:

@@ -51,8 +51,11 @@ SELECT DISTINCT ?kind ?known WHERE {
 
 def normalise(label: str) -> str:
     """Case, accents, punctuation and spacing do not make a different name."""
-    text = unicodedata.normalize("NFKD", label).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if label.isascii():  # no accents to strip (most labels, however long)
+        text = label.casefold()
+    else:
+        text = unicodedata.normalize("NFKD", label).casefold()
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
