@@ -31,6 +31,7 @@ from rivalry.vocab import (
     SHAPES_GRAPH,
     TR,
     TRSH,
+    XSD,
     compact,
 )
 
@@ -42,6 +43,13 @@ SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain",
 INVISIBLE = re.compile(
     r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
 )
+# the XSD date and time types, which may end in a time-zone offset
+ZONED_TYPES = {
+    XSD + t
+    for t in ("date", "dateTime", "dateTimeStamp", "time", "gYear", "gYearMonth", "gMonth",
+              "gMonthDay", "gDay")
+}  # fmt: skip
+TIME_ZONE = re.compile(r"([+-])(\d{2}):(\d{2})$")
 # a path segment "." or "..", spelled out or percent-encoded (RFC 3986 §5.2.4 removes them)
 DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=[/?#]|$)", re.IGNORECASE)
 # Unicode's non-characters and the surrogates: no XML 1.0 document may hold them, so every
@@ -128,8 +136,28 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
                 )
             )
     if isinstance(obj, ox.Literal):
-        found += _text_problems(obj.value, focus)
+        found += _text_problems(obj.value, focus) + _time_zone_problems(obj, focus)
     return found
+
+
+def _time_zone_problems(literal: ox.Literal, focus: str) -> list[Problem]:
+    """XSD allows time-zone offsets from -14:00 to +14:00; pyoxigraph accepts any."""
+    if literal.datatype.value not in ZONED_TYPES:
+        return []
+    zone = TIME_ZONE.search(literal.value)
+    if zone is None:
+        return []
+    hours, minutes = int(zone.group(2)), int(zone.group(3))
+    if minutes < 60 and hours * 60 + minutes <= 14 * 60:
+        return []
+    return [
+        _problem(
+            "time-zone",
+            focus,
+            f"{literal.value!r} has the time-zone offset {zone.group()}, outside the "
+            "-14:00 to +14:00 that XSD allows; write the offset of the place, or none",
+        )
+    ]
 
 
 def _iri_problems(iri: str, focus: str) -> list[Problem]:
