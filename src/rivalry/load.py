@@ -8,6 +8,7 @@ parsed quads only where a library needs them (pySHACL).
 from __future__ import annotations
 
 import csv
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -19,8 +20,9 @@ import pyoxigraph as ox
 import rdflib
 
 from rivalry.csv_template import CsvError, parse_csv
+from rivalry.json_guard import JsonLimitError, guard
 from rivalry.project import Project
-from rivalry.vocab import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH
+from rivalry.vocab import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH, XSD
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -29,6 +31,10 @@ FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
+XSD_STRING = XSD + "string"
+BOM = b"\xef\xbb\xbf"
+RDF12_TRIPLE = re.compile(r"<<|\{\|")
+RDF12_DIRECTION = re.compile(r"@[A-Za-z0-9-]+--")
 
 
 @dataclass
@@ -61,18 +67,33 @@ def parse_file(
         raise ParseError(path, None, None, f"unknown file type {path.suffix!r}; use one of {known}")
     try:
         quads = []
-        for quad in ox.parse(path=str(path), format=fmt, base_iri=base):
-            quads.append(quad)
-            if limit is not None and len(quads) > limit:
-                raise ParseError(path, None, None, _too_many(limit))
+        with path.open("rb") as handle:
+            if handle.read(len(BOM)) != BOM:  # a BOM is skipped, as the CSV reader does
+                handle.seek(0)
+            if fmt == ox.RdfFormat.JSON_LD:
+                text = handle.read().decode("utf-8")
+                guard(text, jsonld=True)
+                source = text.encode("utf-8")
+            else:
+                source = handle
+            for quad in ox.parse(source, format=fmt, base_iri=base):
+                quads.append(quad)
+                if limit is not None and len(quads) > limit:
+                    raise ParseError(path, None, None, _too_many(limit))
     except SyntaxError as err:
         # the location is reported separately, as file:line:column
         message = re.sub(r"^Parser error (at|between) .*? columns? \d+( and \d+)?: ", "", err.msg)
-        raise ParseError(path, err.lineno, err.offset, _explain(message)) from None
+        message = _bad_language_tag(path, err.lineno, err.offset) or _explain(message)
+        raise ParseError(path, err.lineno, err.offset, message) from None
+    except JsonLimitError as err:
+        raise ParseError(path, err.line, err.column, err.message) from None
+    except UnicodeDecodeError as err:
+        raise ParseError(path, None, None, f"not UTF-8: {err.reason} at byte {err.start}") from None
     except (OSError, ValueError) as err:
         raise ParseError(path, None, None, _explain(str(err))) from None
     except MemoryError as err:  # pyoxigraph's cap on one token (16 MiB), not an exhausted heap
         raise ParseError(path, None, None, f"{err}: a single term is too large") from None
+    _refuse_rdf12(path, quads)
     if graph is None:
         return quads
     target = ox.NamedNode(graph)
@@ -82,6 +103,55 @@ def parse_file(
         else q
         for q in quads
     ]
+
+
+def _refuse_rdf12(path: Path, quads: list[ox.Quad]) -> None:
+    """The project's graph is RDF 1.1: refuse the RDF 1.2 terms pyoxigraph can parse."""
+    for q in quads:
+        if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+            line, column = _first(path, RDF12_TRIPLE)
+            raise ParseError(
+                path,
+                line,
+                column,
+                "RDF 1.2 triple terms are not supported (<<( … )>>, << … >> and {| … |}); "
+                "state the triple itself, or describe it with a tr:TimedRelation",
+            )
+        if isinstance(q.object, ox.Literal) and q.object.direction is not None:
+            line, column = _first(path, RDF12_DIRECTION)
+            raise ParseError(
+                path,
+                line,
+                column,
+                f"RDF 1.2 base directions are not supported (@{q.object.language}--"
+                f"{q.object.direction}); write the language tag alone, e.g. "
+                f"@{q.object.language}",
+            )
+
+
+def _first(path: Path, pattern: re.Pattern) -> tuple[int | None, int | None]:
+    """The line and column of the first match of ``pattern`` in the file, if any."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            found = pattern.search(text)
+            if found:
+                return number, found.start() + 1
+    return None, None
+
+
+def _bad_language_tag(path: Path, line: int | None, column: int | None) -> str | None:
+    """pyoxigraph reads a tag ending in "-" (``"x"@en-``) as a number that follows it."""
+    if line is None or column is None:
+        return None
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        text = next(itertools.islice(handle, line - 1, None), "")
+    tag = re.search(r"@([A-Za-z][A-Za-z0-9-]*-)$", text[:column])
+    if tag is None:
+        return None
+    return (
+        f"@{tag.group(1)} is not a valid language tag: its parts are letters or digits "
+        "joined by single hyphens, with none at the end, e.g. @en or @en-GB"
+    )
 
 
 def _too_many(limit: int) -> str:
@@ -194,9 +264,11 @@ def graph_key(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
 
 
 def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
-    """Merge quads into one rdflib graph (for pySHACL), going through N-Triples."""
-    triples = (q.triple if isinstance(q, ox.Quad) else q for q in quads)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    """Merge quads into one rdflib graph (for pySHACL), term by term.
+
+    Converting each term directly costs time linear in its size; going through rdflib's
+    N-Triples parser cost time quadratic in the length of a line (a 1 MiB IRI took 29 s).
+    """
     graph = rdflib.Graph()
     # rdflib logs a traceback for each ill-typed literal; the shapes report those as
     # violations, with the file and line, so the traceback would only alarm the curator
@@ -204,7 +276,23 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
     level = log.level
     log.setLevel(logging.ERROR)
     try:
-        graph.parse(data=data.decode("utf-8"), format="nt")
+        for q in quads:
+            graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
     finally:
         log.setLevel(level)
     return graph
+
+
+def _rdflib_term(term) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # written without a datatype, as N-Triples does
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    # parse_file refuses RDF 1.2 triple terms, so none reaches here
+    raise TypeError(f"{term!r} has no rdflib equivalent")

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rivalry.load import Sources
 from rivalry.validate.report import Problem
 from rivalry.vocab import (
+    BASE,
     GENID,
     GRAPH,
     ID,
@@ -30,14 +31,34 @@ from rivalry.vocab import (
     SHAPES_GRAPH,
     TR,
     TRSH,
+    XSD,
     compact,
 )
 
 RESERVED_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH}
 SCHEMES = ("http://", "https://", "urn:")
 SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range")}
-# bidirectional overrides, zero-width characters and other invisible format characters
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f]")
+# bidirectional overrides, zero-width characters and other invisible format characters,
+# C0 and C1 controls (but tab and newline), and the line and paragraph separators
+INVISIBLE = re.compile(
+    r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
+)
+# the XSD date and time types, which may end in a time-zone offset
+ZONED_TYPES = {
+    XSD + t
+    for t in ("date", "dateTime", "dateTimeStamp", "time", "gYear", "gYearMonth", "gMonth",
+              "gMonthDay", "gDay")
+}  # fmt: skip
+TIME_ZONE = re.compile(r"([+-])(\d{2}):(\d{2})$")
+# a path segment "." or "..", spelled out or percent-encoded (RFC 3986 §5.2.4 removes them)
+DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?=[/?#]|$)", re.IGNORECASE)
+# Unicode's non-characters and the surrogates: no XML 1.0 document may hold them, so every
+# XML output (SPARQL results, RDF/XML) would break on them
+NON_CHARACTERS = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 TYPE = RDF + "type"
 
 
@@ -85,7 +106,11 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
     if (
         predicate.value.startswith((OWL, SH))
         or predicate.value in SCHEMA_PREDICATES
-        or (predicate.value == TYPE and obj.value.startswith((OWL, SH, RDFS)))
+        or (
+            predicate.value == TYPE
+            and isinstance(obj, ox.NamedNode)
+            and obj.value.startswith((OWL, SH, RDFS))
+        )
     ):
         found.append(
             _problem(
@@ -111,8 +136,28 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
                 )
             )
     if isinstance(obj, ox.Literal):
-        found += _text_problems(obj.value, focus)
+        found += _text_problems(obj.value, focus) + _time_zone_problems(obj, focus)
     return found
+
+
+def _time_zone_problems(literal: ox.Literal, focus: str) -> list[Problem]:
+    """XSD allows time-zone offsets from -14:00 to +14:00; pyoxigraph accepts any."""
+    if literal.datatype.value not in ZONED_TYPES:
+        return []
+    zone = TIME_ZONE.search(literal.value)
+    if zone is None:
+        return []
+    hours, minutes = int(zone.group(2)), int(zone.group(3))
+    if minutes < 60 and hours * 60 + minutes <= 14 * 60:
+        return []
+    return [
+        _problem(
+            "time-zone",
+            focus,
+            f"{literal.value!r} has the time-zone offset {zone.group()}, outside the "
+            "-14:00 to +14:00 that XSD allows; write the offset of the place, or none",
+        )
+    ]
 
 
 def _iri_problems(iri: str, focus: str) -> list[Problem]:
@@ -122,6 +167,15 @@ def _iri_problems(iri: str, focus: str) -> list[Problem]:
                 "iri-scheme",
                 focus,
                 f"<{iri[:80]}> is not an http(s) or urn IRI; only those may enter the graph",
+            )
+        ]
+    if iri.startswith(BASE) and DOT_SEGMENT.search(iri, len(BASE) - 1):
+        return [
+            _problem(
+                "dot-segment",
+                focus,
+                f"<{iri[:120]}> holds a dot segment (/./ or /../, perhaps as %2e); resolved, "
+                "it would name another IRI of the graph's namespace. Write the IRI without it",
             )
         ]
     if INVISIBLE.search(iri) or (iri.startswith(ID) and not iri.isascii()):
@@ -137,22 +191,37 @@ def _iri_problems(iri: str, focus: str) -> list[Problem]:
 
 
 def _text_problems(text: str, focus: str) -> list[Problem]:
-    if INVISIBLE.search(text):
-        return [
-            _problem(
-                "invisible-characters",
-                focus,
-                f"the text {text[:60]!a} holds invisible or direction-changing "
-                "characters; remove them",
-            )
-        ]
-    mixed = [w for w in text.split() if len(_scripts(w)) > 1]
+    for rule, pattern, why in (
+        (
+            "invisible-characters",
+            INVISIBLE,
+            "an invisible, control or direction-changing character",
+        ),
+        (
+            "not-a-character",
+            NON_CHARACTERS,
+            "a Unicode non-character, which text and XML outputs may not carry",
+        ),
+    ):
+        found = pattern.search(text)
+        if found:
+            code = ord(found.group())
+            name = unicodedata.name(found.group(), "")
+            return [
+                _problem(
+                    rule,
+                    focus,
+                    f"the text {text[:60]!a} holds U+{code:04X}{f' {name}' if name else ''}, "
+                    f"{why}, at character {found.start() + 1}; remove it",
+                )
+            ]
+    mixed = _mixed_script_word(text)
     if mixed:
         return [
             _problem(
                 "mixed-script",
                 focus,
-                f"{mixed[0]!r} mixes alphabets ({', '.join(sorted(_scripts(mixed[0])))}), "
+                f"{mixed!r} mixes alphabets ({', '.join(sorted(_scripts(mixed)))}), "
                 "as look-alike spellings do; check it is meant",
                 severity="warning",
             )
@@ -160,13 +229,27 @@ def _text_problems(text: str, focus: str) -> list[Problem]:
     return []
 
 
+def _mixed_script_word(text: str) -> str | None:
+    """The first word whose letters come from two alphabets, in time linear in the text."""
+    if text.isascii():
+        return None
+    alphabet = {c: _alphabet(c) for c in set(text)}
+    if len(set(alphabet.values()) - {None}) < 2:  # one alphabet in all: no word can mix
+        return None
+    for word in text.split():
+        if not word.isascii() and len(set(map(alphabet.get, word)) - {None}) > 1:
+            return word
+    return None
+
+
+def _alphabet(c: str) -> str | None:
+    name = unicodedata.name(c, "").split(" ", 1)[0] if c.isalpha() else ""
+    return name if name in {"LATIN", "CYRILLIC", "GREEK"} else None
+
+
 def _scripts(word: str) -> set[str]:
     """The alphabets of a word's letters (LATIN, CYRILLIC, GREEK …), from the Unicode names."""
-    return {
-        unicodedata.name(c, "UNKNOWN").split()[0]
-        for c in word
-        if c.isalpha() and unicodedata.name(c, "").split()[0] in {"LATIN", "CYRILLIC", "GREEK"}
-    }
+    return {a for a in map(_alphabet, set(word)) if a}
 
 
 def _show(term) -> str:

@@ -12,6 +12,7 @@ import pycountry
 import pyoxigraph as ox
 
 from rivalry.load import Sources
+from rivalry.validate.provenance import DESCRIBES, second_source
 from rivalry.validate.report import Problem
 from rivalry.vocab import ID, PREFIXES, RDF, RDFS, SKOS, TR, compact
 
@@ -51,8 +52,11 @@ SELECT DISTINCT ?kind ?known WHERE {
 
 def normalise(label: str) -> str:
     """Case, accents, punctuation and spacing do not make a different name."""
-    text = unicodedata.normalize("NFKD", label).casefold()
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if label.isascii():  # no accents to strip (most labels, however long)
+        text = label.casefold()
+    else:
+        text = unicodedata.normalize("NFKD", label).casefold()
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
@@ -86,10 +90,41 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
                 f"mean {compact(similar)}? If they are different things, ignore this warning."
             )
             problems.append(_problem("similar-iri", entity, message, severity="warning"))
+    problems += _claimed_graphs(store, facts)
     defined = subjects | {ox.NamedNode(v) for v in PREFIXES.values()}
     for term in sorted({t.object for t in facts if isinstance(t.object, ox.NamedNode)}, key=str):
         if term.value.startswith(ID) and term not in defined and not _known(store, term):
             problems.append(_dangling(lookups, term))
+    return problems
+
+
+def _claimed_graphs(store: ox.Store, facts: list[ox.Triple]) -> list[Problem]:
+    """A change's source may not describe a graph the built graph already has a source for,
+    nor, with what the graph already says of it, more than one graph."""
+    problems = []
+    claims = defaultdict(set)
+    for t in facts:
+        if t.predicate == DESCRIBES and isinstance(t.subject, ox.NamedNode):
+            claims[t.subject].add(t.object)
+    for source, graphs in sorted(claims.items(), key=str):
+        for graph in sorted(graphs, key=str):
+            others = sorted(
+                {q.subject.value for q in store.quads_for_pattern(None, DESCRIBES, graph)}
+                - {source.value}
+            )
+            if others:
+                problems.append(second_source(source.value, graph.value, others))
+        known = {q.object for q in store.quads_for_pattern(source, DESCRIBES, None)}
+        if known - graphs and len(graphs | known) > 1:  # within the change: provenance.py
+            listed = ", ".join(f"<{g.value}>" for g in sorted(graphs | known, key=str))
+            problems.append(
+                _problem(
+                    "source-describes-one-graph",
+                    source,
+                    f"{compact(source.value)} would describe {len(graphs | known)} named graphs "
+                    f"({listed}); a source describes only the graph of the facts taken from it",
+                )
+            )
     return problems
 
 
