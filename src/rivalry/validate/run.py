@@ -28,6 +28,7 @@ from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
 from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
+from rivalry.vocab import compact
 
 
 def validate(
@@ -65,19 +66,25 @@ def validate(
 
 
 def _shape_problems(
-    facts: ox.Store, sources: Sources, focus: set | None, only: set | None = None
+    facts: ox.Store,
+    sources: Sources,
+    focus: set | None,
+    only: set | None = None,
+    rules: set[str] | None = None,
 ) -> list[Problem]:
-    """Every shape's problems on ``facts``, of ``focus`` or of the whole graph (the
-    nodes of ``only`` among them, if given)."""
+    """Every shape's problems on ``facts``, of ``focus`` or of the whole graph (only the
+    nodes of ``only`` and the shapes named in ``rules``, if given)."""
     shapes = to_rdflib(without_sparql(sources.shapes))
     if focus is None:  # the whole graph: pySHACL checks only the nodes that may fail
-        problems = _core_problems(facts, sources, shapes, only)
+        problems = _core_problems(facts, sources, shapes, only, rules)
     else:
         nodes = focus if only is None else focus & only
         data = to_rdflib(facts)  # a change and its neighbourhood: small
         roots = [rdflib.URIRef(n.value) for n in nodes if isinstance(n, ox.NamedNode)]
         problems = shacl_problems(data, shapes, focus_nodes=roots) if roots else []
     constraints = load_constraints(_default_graph(sources.shapes))
+    if rules is not None:
+        constraints = [c for c in constraints if compact(c.shape) in rules]
     wanted = focus if only is None else only if focus is None else focus & only
     values = None if wanted is None else {n.value for n in wanted}
     return problems + sparql_problems(facts, constraints, values)
@@ -87,25 +94,27 @@ def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Deriva
     """The problems that only the derived triples bring, each with its derivation: those
     the shapes do not find again on the asserted facts alone (re-checked for the problems'
     nodes only, so a graph with few problems pays little)."""
-    if not derived or not problems:
+    suspects = {p: cause(p, derived) for p in problems if p.focus and derived}
+    suspects = {p: d for p, d in suspects.items() if d is not None}
+    if not suspects:
         return {}
-    only = {ox.NamedNode(p.focus) for p in problems if p.focus}
-    again = {key(p) for p in _shape_problems(_default_graph(asserted), sources, focus, only)}
-    found = {}
-    for problem in problems:
-        if problem.focus and key(problem) not in again:
-            derivation = cause(problem, derived)
-            if derivation is not None:
-                found[problem] = derivation
-    return found
+    only = {ox.NamedNode(p.focus) for p in suspects}
+    rules = {p.rule for p in suspects}
+    again = _shape_problems(_default_graph(asserted), sources, focus, only, rules)
+    found = {key(p) for p in again}
+    return {p: d for p, d in suspects.items() if key(p) not in found}
 
 
 def _core_problems(
-    facts: ox.Store, sources: Sources, shapes: rdflib.Graph, only: set | None = None
+    facts: ox.Store,
+    sources: Sources,
+    shapes: rdflib.Graph,
+    only: set | None = None,
+    rules: set[str] | None = None,
 ) -> list[Problem]:
     """Each shape on the nodes that may fail it, over those nodes' surroundings."""
     core = _default_graph(without_sparql(sources.shapes))
-    found = candidates(facts, core)
+    found = candidates(facts, core, rules)
     if only is not None:
         found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
     nodes = set().union(*found.values())
