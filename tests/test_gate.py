@@ -28,6 +28,7 @@ EXPECT = {
     "remote-context.jsonld": "parse",
     "csv-malformed-date.csv": "parse",
     "csv-missing-source-columns.csv": "parse",
+    "csv-timed-parent-body-other-state.csv": "trsh:SameStateParentShape",
     "facts-without-source.nt": "fact-in-named-graph",
 }
 

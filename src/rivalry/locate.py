@@ -40,15 +40,33 @@ class Locator:
                 return path, line
         return self.subject_files[iri][0], None
 
-
-def _find_line(path: Path, iri: str) -> int | None:
-    if not path.is_file():  # a change built in memory has no file to point into
+    @staticmethod
+    def line_with(path: Path, iris: list[str]) -> int | None:
+        """The first line of ``path`` that writes every one of ``iris``: a statement whose
+        node has no IRI of its own in the file, such as a CSV row's timed relation."""
+        if not path.is_file():
+            return None
+        wanted = [set(_spellings(path, iri)) for iri in iris]
+        for number, line in enumerate(_lines(path), start=1):
+            tokens = {m.group(0) for m in TOKEN.finditer(line)}
+            if all(spellings & tokens for spellings in wanted):
+                return number
         return None
+
+
+def _spellings(path: Path, iri: str) -> list[str]:
     spellings = [f"<{iri}>"]
     for prefix, namespace in _prefixes(path).items():
         local = iri[len(namespace) :]
         if iri.startswith(namespace) and re.fullmatch(r"[\w.\-]*", local):
             spellings.append(f"{prefix}:{local}")
+    return spellings
+
+
+def _find_line(path: Path, iri: str) -> int | None:
+    if not path.is_file():  # a change built in memory has no file to point into
+        return None
+    spellings = _spellings(path, iri)
     first, anywhere = _index(path)
     at_start = [first[s] for s in spellings if s in first]
     if at_start:

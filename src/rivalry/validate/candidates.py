@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from rivalry.vocab import OWL, PREFIXES, RDF, RDFS, SH, XSD
+from rivalry.vocab import OWL, PREFIXES, RDF, RDFS, SH, XSD, compact
 
 # each shape compiles to a FILTER expression on ?this, true when ?this may fail the shape
 ALL, NONE = "true", "false"
@@ -203,11 +203,14 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
     return ALL
 
 
-def candidates(data: ox.Store, shapes: ox.Store) -> dict[str, set]:
-    """For each targeted shape of ``shapes``, the nodes of ``data`` it may report."""
+def candidates(data: ox.Store, shapes: ox.Store, names: set[str] | None = None) -> dict[str, set]:
+    """For each targeted shape of ``shapes`` (those ``names`` calls, prefixed, if given),
+    the nodes of ``data`` it may report."""
     graph = ShapesGraph(shapes)
     found = {}
     for shape in graph.targeted():
+        if names is not None and compact(shape.value) not in names:
+            continue
         violation = node_violation(graph, shape)
         if violation == NONE:
             continue

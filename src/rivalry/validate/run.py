@@ -14,11 +14,21 @@ from rivalry.load import Sources, load_project, to_rdflib
 from rivalry.locate import Locator
 from rivalry.project import Project
 from rivalry.validate.candidates import candidates, surroundings
+from rivalry.validate.derived import (
+    Derivation,
+    attributed,
+    brought_by,
+    cause,
+    derivations,
+    inferred_quads,
+    key,
+)
 from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
 from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
+from rivalry.vocab import compact
 
 
 def validate(
@@ -30,42 +40,83 @@ def validate(
     graphs: set[str] | None = None,
     also: Iterable[Problem] = (),
 ) -> Report:
-    """SHACL on the asserted facts (with the ontology), provenance, and OWL on everything.
+    """SHACL on the facts as the build holds them (asserted, inferred, the ontology),
+    provenance, and OWL on everything.
 
-    ``focus`` limits SHACL to those nodes and ``graphs`` limits the provenance rules to
-    those named graphs, for checking a change set against the graph it joins; ``also``
-    adds problems found by other layers, so that all are located and reported together.
+    ``store`` is the materialised dataset of ``sources``. ``focus`` limits SHACL to those
+    nodes (and the subjects of the timed relations among them) and ``graphs`` limits the
+    provenance rules to those named graphs, for checking a change set against the graph it
+    joins; ``also`` adds problems found by other layers, so that all are located and
+    reported together.
     """
-    report = Report(list(also))
-    # what pySHACL sees, facts + ontology, as one graph in Oxigraph for the SPARQL layers
-    facts = _default_graph(sources.ontology + sources.facts)
-    shapes_store = _default_graph(sources.shapes)
+    derived = derivations(store)
+    if focus is not None:
+        focus = focus | brought_by(focus, derived)
+    asserted = sources.ontology + sources.facts
+    # what the shapes see, facts + inferences + ontology, as one graph in Oxigraph
+    facts = _default_graph(asserted + inferred_quads(store, derived))
+    shape_problems = _shape_problems(facts, sources, focus)
+    causes = _causes(shape_problems, derived, asserted, sources, focus)
+    others = [*also, *provenance_problems(sources, graphs)]
+    if owl:
+        others += owl_problems(store)
+    locator = Locator.from_quads(sources.facts, sources.origin)
+    problems = [attributed(p, causes[p], locator) if p in causes else p for p in shape_problems]
+    return Report([located(p, locator) for p in [*others, *problems]])
+
+
+def _shape_problems(
+    facts: ox.Store,
+    sources: Sources,
+    focus: set | None,
+    only: set | None = None,
+    rules: set[str] | None = None,
+) -> list[Problem]:
+    """Every shape's problems on ``facts``, of ``focus`` or of the whole graph (only the
+    nodes of ``only`` and the shapes named in ``rules``, if given)."""
     shapes = to_rdflib(without_sparql(sources.shapes))
     if focus is None:  # the whole graph: pySHACL checks only the nodes that may fail
-        report.extend(_core_problems(facts, sources, shapes))
+        problems = _core_problems(facts, sources, shapes, only, rules)
     else:
-        data = to_rdflib(sources.ontology + sources.facts)
-        nodes = [rdflib.URIRef(n.value) for n in focus]
-        report.extend(shacl_problems(data, shapes, focus_nodes=nodes))
-    report.extend(
-        sparql_problems(
-            facts,
-            load_constraints(shapes_store),
-            None if focus is None else {n.value for n in focus},
-        )
-    )
-    report.extend(provenance_problems(sources, graphs))
-    if owl:
-        report.extend(owl_problems(store))
-    locator = Locator.from_quads(sources.facts, sources.origin)
-    report.problems = [located(p, locator) for p in report.problems]
-    return report
+        nodes = focus if only is None else focus & only
+        data = to_rdflib(facts)  # a change and its neighbourhood: small
+        roots = [rdflib.URIRef(n.value) for n in nodes if isinstance(n, ox.NamedNode)]
+        problems = shacl_problems(data, shapes, focus_nodes=roots) if roots else []
+    constraints = load_constraints(_default_graph(sources.shapes))
+    if rules is not None:
+        constraints = [c for c in constraints if compact(c.shape) in rules]
+    wanted = focus if only is None else only if focus is None else focus & only
+    values = None if wanted is None else {n.value for n in wanted}
+    return problems + sparql_problems(facts, constraints, values)
 
 
-def _core_problems(facts: ox.Store, sources: Sources, shapes: rdflib.Graph) -> list[Problem]:
+def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Derivation]:
+    """The problems that only the derived triples bring, each with its derivation: those
+    the shapes do not find again on the asserted facts alone (re-checked for the problems'
+    nodes only, so a graph with few problems pays little)."""
+    suspects = {p: cause(p, derived) for p in problems if p.focus and derived}
+    suspects = {p: d for p, d in suspects.items() if d is not None}
+    if not suspects:
+        return {}
+    only = {ox.NamedNode(p.focus) for p in suspects}
+    rules = {p.rule for p in suspects}
+    again = _shape_problems(_default_graph(asserted), sources, focus, only, rules)
+    found = {key(p) for p in again}
+    return {p: d for p, d in suspects.items() if key(p) not in found}
+
+
+def _core_problems(
+    facts: ox.Store,
+    sources: Sources,
+    shapes: rdflib.Graph,
+    only: set | None = None,
+    rules: set[str] | None = None,
+) -> list[Problem]:
     """Each shape on the nodes that may fail it, over those nodes' surroundings."""
     core = _default_graph(without_sparql(sources.shapes))
-    found = candidates(facts, core)
+    found = candidates(facts, core, rules)
+    if only is not None:
+        found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
     nodes = set().union(*found.values())
     data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
     problems = []

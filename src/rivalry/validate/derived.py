@@ -1,0 +1,101 @@
+"""The facts the build derives, for the shapes to see, and the input that caused each one.
+
+The shapes must judge the graph as the build will hold it (DESIGN principle 8): a timed
+relation still in force becomes its direct triple, and the rules add closures. So the
+shapes run on the asserted facts plus the inferred graph. A problem that appears only
+because of a triple derived from a timed relation is reported at that relation's line,
+and says so, since the direct triple is written nowhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from rivalry.locate import Locator
+from rivalry.validate.report import Problem
+from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, compact
+
+INFERRED = ox.NamedNode(INFERRED_GRAPH)
+TYPE = ox.NamedNode(RDF + "type")
+
+# the direct triples of timed relations that no source asserts (the rule in
+# ontology/rules/timed-relation-truthy.rq put them in the inferred graph)
+DERIVATIONS = """
+SELECT ?relation ?s ?p ?o WHERE {
+    GRAPH trg:inferred { ?s ?p ?o }
+    ?relation a tr:TimedRelation ; tr:relSubject ?s ; tr:relProperty ?p ; tr:relObject ?o .
+}"""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A direct triple the build derives from the timed relation node ``relation``."""
+
+    relation: ox.NamedNode | ox.BlankNode
+    triple: ox.Triple
+
+    def terms(self) -> list[str]:
+        t = self.triple
+        return [term.value for term in (t.subject, t.predicate, t.object)]
+
+
+def derivations(store: ox.Store) -> list[Derivation]:
+    rows = store.query(DERIVATIONS, prefixes=PREFIXES)
+    found = {Derivation(r["relation"], ox.Triple(r["s"], r["p"], r["o"])) for r in rows}
+    return sorted(found, key=str)
+
+
+def inferred_quads(store: ox.Store, derived: list[Derivation]) -> list[ox.Quad]:
+    """The inferred triples the shapes should see. Inferred super-types are left out: the
+    shapes already follow rdfs:subClassOf* themselves, and the extra types would only
+    repeat a disjoint-types problem once per pair of super-classes."""
+    kept = {d.triple for d in derived}
+    return [
+        q
+        for q in store.quads_for_pattern(None, None, None, INFERRED)
+        if q.predicate != TYPE or q.triple in kept
+    ]
+
+
+def brought_by(focus: set, derived: list[Derivation]) -> set:
+    """Nodes whose facts change because a focus node is a timed relation: its subject."""
+    return {d.triple.subject for d in derived if d.relation in focus}
+
+
+def key(problem: Problem) -> tuple:
+    return (problem.severity, problem.rule, problem.focus, problem.path, problem.value)
+
+
+def cause(problem: Problem, derived: list[Derivation]) -> Derivation | None:
+    """The derivation that most plausibly brought ``problem``: one about its focus node
+    first, then one whose property or object the problem names."""
+
+    def score(d: Derivation) -> tuple[int, int, int]:
+        s, p, o = d.terms()
+        named = {problem.path, problem.value}
+        mentions = lambda iri: iri in named or compact(iri) in problem.message  # noqa: E731
+        return (problem.focus in (s, o), mentions(p), mentions(o) or mentions(s))
+
+    scored = [(score(d), i) for i, d in enumerate(derived)]
+    best = max(scored, key=lambda pair: (pair[0], -pair[1]), default=None)
+    if best is None or not any(best[0][:2]):
+        return None
+    return derived[best[1]]
+
+
+def attributed(problem: Problem, derivation: Derivation, locator: Locator) -> Problem:
+    """The problem placed at the timed relation's line, saying the fact is derived."""
+    relation = derivation.relation
+    path, line = locator.locate(relation.value if isinstance(relation, ox.NamedNode) else None)
+    s, p, o = derivation.terms()
+    if path is None:  # a blank-node relation: look for it by its subject
+        path, _ = locator.locate(s)
+    if path is not None and line is None:  # a CSV row, or a relation with a minted IRI
+        line = locator.line_with(path, [s, p, o]) or locator.line_with(path, [s, o])
+    stated = f"{compact(s)} {compact(p)} {compact(o)}"
+    where = f"{path}:{line}" if path is not None and line is not None else compact(relation.value)
+    message = f"{problem.message} ({stated} is derived from the timed relation at {where}.)"
+    return dataclasses.replace(problem, message=message, file=path, line=line)
