@@ -42,6 +42,17 @@ def trial_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"{seed}:{index}")
 
 
+def plan(index: int, seed: int) -> str:
+    """The generator trial ``index`` uses, without running it."""
+    rng = trial_rng(seed, index)
+    family = rng.choices(sorted(FAMILIES), [FAMILIES[f] for f in sorted(FAMILIES)])[0]
+    if family == "sparql":
+        return sparql.draw(rng, "http://127.0.0.1:9").generator
+    if family == "gate":
+        return changes.draw(rng, f"atk-{seed}-{index}").generator
+    return "kill"
+
+
 def run_trial(index: int, seed: int, ws: Workspace, server, canary, timing) -> Trial:
     rng = trial_rng(seed, index)
     family = rng.choices(sorted(FAMILIES), [FAMILIES[f] for f in sorted(FAMILIES)])[0]
@@ -167,7 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, default=ROOT / ".rivalry" / "attack", help="folder for failing inputs"
     )
     parser.add_argument("--only", type=int, nargs="*", help="run just these trial numbers")
+    parser.add_argument("--plan", type=int, metavar="N", help="list the first N trials, run none")
     args = parser.parse_args(argv)
+    if args.plan:
+        changes.load_corpus("http://127.0.0.1:9", Path(tempfile.mkdtemp(prefix="rivalry-plan-")))
+        for index in range(args.plan):
+            print(index, plan(index, args.seed))
+        return 0
 
     base = Path(tempfile.mkdtemp(prefix="rivalry-attack-"))
     canary = Canary()
