@@ -10,6 +10,7 @@ KINDS = {
     "server_error": "an HTTP 5xx other than the documented 503",
     "hang": "no answer within the time limit",
     "broken": "after the request, ASK {} or / no longer answers 200 in time",
+    "memory": "the server and its workers held more than 2 GiB",
     "stall": "another client waited while one request ran (work on the event loop)",
     "partial_merge": "a refused add changed something, or an accepted one cannot be rebuilt",
     "outside_write": "a file written outside graph/sources/ and .rivalry/",

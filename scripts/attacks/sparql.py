@@ -20,6 +20,7 @@ from attacks.outcome import Trial
 from rivalry.serve.loopback import free_port, wait_until_listening
 
 CANARY_SECONDS = 5.0  # the home page or ASK {} slower than this counts as broken or stalled
+MEMORY_CAP_MB = 2048  # RELIABILITY.md BI-16: RSS < 2 GiB (server and workers together)
 
 
 @dataclass
@@ -162,6 +163,7 @@ class Server:
         self.project, self.store, self.options = project, store, options
         self.process: subprocess.Popen | None = None
         self.max_rss_kb = 0
+        self.peak_kb = 0  # since the current trial began
         self.restarts = 0
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
@@ -199,7 +201,9 @@ class Server:
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
             if self.alive():
-                self.max_rss_kb = max(self.max_rss_kb, _rss_kb(self.process.pid))
+                rss = _rss_kb(self.process.pid)
+                self.peak_kb = max(self.peak_kb, rss)
+                self.max_rss_kb = max(self.max_rss_kb, rss)
 
     def send(self, request: Request, timeout: float) -> tuple[int | str, float]:
         """(status, or the name of the error when no answer came; seconds)."""
@@ -227,6 +231,7 @@ class Server:
 
 def http_trial(server: Server, request: Request, trial: Trial, limit: float, hits) -> None:
     outbound = len(hits)
+    server.peak_kb = 0
     answer: list = []
     attack = threading.Thread(target=lambda: answer.append(server.send(request, limit)))
     attack.start()
@@ -244,6 +249,9 @@ def http_trial(server: Server, request: Request, trial: Trial, limit: float, hit
         trial.fail("crash", f"the connection failed: {status}")
     elif status >= 500 and status != 503:
         trial.fail("server_error", f"HTTP {status} after {seconds:.1f} s")
+    trial.figures["rss_mb"] = round(server.peak_kb / 1024)
+    if server.peak_kb > MEMORY_CAP_MB * 1024:
+        trial.fail("memory", f"server and workers reached {server.peak_kb // 1024} MB")
     if stalled:
         trial.fail("stall", f"GET / took {probe_seconds:.1f} s ({probe_status}) meanwhile")
     if len(hits) > outbound:
