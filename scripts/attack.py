@@ -32,7 +32,6 @@ from attacks.workspace import Workspace  # noqa: E402
 from canary import Canary  # noqa: E402
 
 FAMILIES = {"sparql": 5, "gate": 4, "kill": 1}
-SERVE_OPTIONS = ["--workers", "2", "--timeout", "3"]
 HTTP_LIMIT = 25.0  # seconds for one attack request (the server's deadline is 3 s)
 GATE_LIMIT = 20.0  # seconds for one check or add
 
@@ -94,7 +93,8 @@ def keep(trial: Trial, folder: Path, seed: int) -> str:
     if isinstance(item, sparql.Request):
         what.update(method=item.method, path=item.path[:2000], headers=item.headers)
         (out / "request-path.txt").write_text(item.path)
-        (out / "request-body.bin").write_bytes(item.body)
+        (out / "request-body.bin").write_bytes(item.body or item.raw)
+        what.update(copies=item.copies, raw=bool(item.raw))
     elif isinstance(item, changes.Case):
         what.update(file_name=item.name, twice=item.twice, symlink=item.link_to is not None)
         (out / "input.bin").write_bytes(item.data)
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     timing = {"build": built.seconds}
     ws.reset()
     timing["add"] = gate.calibrate(ws)
-    server = sparql.Server(ws.pristine, ws.serve_store, SERVE_OPTIONS)
+    server = sparql.Server(ws.pristine, ws.serve_store, sparql.SERVE_OPTIONS)
     trials: list[Trial] = []
     started = time.monotonic()
     try:

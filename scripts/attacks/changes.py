@@ -34,6 +34,7 @@ class Case:
     twice: bool = False  # give the file twice to ``add``
     link_to: bytes | None = None  # write ``data`` elsewhere and give a symlink to it
     secret: str | None = None  # must never appear in the command's output
+    csv_entity: str | None = None  # after an accepted add, its CSV export must hold no formula
     notes: dict = field(default_factory=dict)
 
 
@@ -228,7 +229,15 @@ def csv_template(rng: random.Random, key: str) -> Case:
     data = ("\n".join(rows) + "\n").encode()
     if what == "bom":
         data = b"\xef\xbb\xbf" + data
-    return Case(f"csv:{what}", f"{key}.csv", data, chip=f"{ID}chip/{key}")
+    refuse = what.startswith("lang") or what == "publisher-bang"  # bad tags, empty key
+    return Case(
+        f"csv:{what}",
+        f"{key}.csv",
+        data,
+        chip=f"{ID}chip/{key}",
+        must_refuse=refuse,
+        csv_entity=f"chip:{key}",
+    )
 
 
 def meaning(rng: random.Random, key: str) -> Case:

@@ -3,6 +3,8 @@ at a random moment of ``add`` or ``build``; each judged by what the project look
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import random
 import signal
@@ -32,6 +34,16 @@ def _duplicated_statements(path: Path) -> int:
     except (OSError, SyntaxError):
         return 0  # the rebuild reports a file it cannot load
     return len(quads) - len(set(quads))
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # OWASP: cells a spreadsheet may evaluate
+
+
+def _check_csv_export(ws: Workspace, entity: str, trial: Trial, limit: float) -> None:
+    run = ws.rivalry(["query", "entity", "-p", f"entity={entity}", "--format", "csv"], limit)
+    cells = [cell for row in csv.reader(io.StringIO(run.stdout)) for cell in row]
+    if formulas := [c for c in cells if c.startswith(FORMULA)]:
+        trial.fail("unsafe_output", f"the CSV export starts a cell with a formula: {formulas[0]!r}")
 
 
 def gate_trial(ws: Workspace, case: changes.Case, trial: Trial, limit: float, hits) -> None:
@@ -69,6 +81,8 @@ def gate_trial(ws: Workspace, case: changes.Case, trial: Trial, limit: float, hi
         for name in ws.changed_graph_files(before_tree, after_tree):
             if _duplicated_statements(ws.work_top / name):
                 trial.fail("wrong_verdict", f"{name} holds statements twice")
+    if case.csv_entity:
+        _check_csv_export(ws, case.csv_entity, trial, limit)
     rebuilt = ws.rivalry(["build", "--no-owl"], limit * 3)
     if rebuilt.code != 0:
         trial.fail(

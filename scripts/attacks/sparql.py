@@ -5,9 +5,12 @@ page (another client must not wait on it), then the server must still answer ``A
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
+import re
+import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +23,9 @@ from attacks.outcome import Trial
 from rivalry.serve.loopback import free_port, wait_until_listening
 
 CANARY_SECONDS = 5.0  # the home page or ASK {} slower than this counts as broken or stalled
+DEADLINE = 3  # the server's --timeout
+# small limits, so that the deadline and row-limit paths of every route are exercised
+SERVE_OPTIONS = ["--workers", "2", "--timeout", str(DEADLINE), "--row-limit", "50"]
 MEMORY_CAP_MB = 2048  # RELIABILITY.md BI-16: RSS < 2 GiB (server and workers together)
 
 
@@ -30,6 +36,9 @@ class Request:
     path: str
     body: bytes = b""
     headers: dict | None = None
+    expect: tuple[int, ...] = ()  # the statuses the rules allow, when they say
+    copies: int = 1  # sent at once: more slow queries than workers
+    raw: bytes = b""  # bytes written to the socket as they are (request framing attacks)
 
 
 def _nest(rng: random.Random) -> tuple[str, str]:
@@ -99,27 +108,62 @@ def _strings(rng: random.Random, canary: str) -> tuple[str, str]:
 
 
 def _route(rng: random.Random) -> Request:
+    if rng.random() < 0.3:  # an ill-typed date parameter must be refused, not answer nothing
+        date = rng.choice(["2025-02-30", "9999-99-99", "\u0662\u0660\u0662\u0665-05-01", "x"])
+        path = "/queries/timeline?" + urlencode({"from": date, "format": "json"})
+        return Request("route:bad-date", "GET", path, expect=(400,))
     junk = rng.choice(["", "a", "%00", "..%2F..%2Fetc%2Fpasswd", "x" * 5000, "\u202e", "'\"<>"])
-    paths = [
-        "/search?" + urlencode({"q": junk or "a"}),
-        "/page/firm/" + quote(junk),
-        "/page/state/US",
-        "/data/firm/huawei.rdf",
-        "/data/" + quote(junk) + ".ttl",
-        "/id/../../" + quote(junk),
-        "/queries/timeline?" + urlencode({"from": rng.choice(["2025-02-30", "9999-99-99", junk])}),
-        "/queries/entity?" + urlencode({"entity": junk, "format": "csv"}),
-        "/queries/" + quote(junk or "nope"),
-        "/.well-known/void",
-        "/ontology",
-    ]
-    return Request("route", "GET", rng.choice(paths))
+    paths = {
+        "search": "/search?" + urlencode({"q": junk or "a"}),
+        "page-junk": "/page/firm/" + quote(junk),
+        "page-state": "/page/state/US",
+        "page-firm": "/page/firm/huawei",
+        "data-rdf": "/data/firm/huawei.rdf",
+        "data-junk": "/data/" + quote(junk) + ".ttl",
+        "id-dotdot": "/id/../../" + quote(junk),
+        "timeline": "/queries/timeline",
+        "timeline-csv": "/queries/timeline?format=csv",
+        "entity-junk": "/queries/entity?" + urlencode({"entity": junk, "format": "csv"}),
+        "query-junk": "/queries/" + quote(junk or "nope"),
+        "void": "/.well-known/void",
+        "ontology": "/ontology",
+    }
+    name = rng.choice(sorted(paths))
+    return Request(f"route:{name}", "GET", paths[name])
+
+
+def _flood(rng: random.Random) -> Request:
+    """More slow queries than workers at once: the deadline must count from arrival."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    copies = rng.randint(3, 8)
+    return Request(f"flood:{copies}", "GET", "/sparql?query=" + quote(query), copies=copies)
+
+
+def _smuggle(rng: random.Random) -> Request:
+    """Content-Length and Transfer-Encoding together, then a pipelined request: RFC 9112
+    §6.3 wants the connection closed after the first answer, so only one may come back."""
+    te = rng.choice(["chunked", "Chunked", " chunked", "chunked, identity"])
+    raw = (
+        "POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: 4\r\nTransfer-Encoding: {te}\r\n\r\n0\r\n\r\n"
+        "GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    return Request(f"smuggle:{te.strip()}", "RAW", "", raw=raw.encode())
+
+
+REFUSED = ("service-hidden", "service-lowercase", "service-silent")
 
 
 def draw(rng: random.Random, canary: str) -> Request:
-    family = rng.choices(["nest", "doubling", "join", "strings", "route"], [4, 1, 2, 3, 1])[0]
+    family = rng.choices(
+        ["nest", "doubling", "join", "strings", "route", "flood", "smuggle"], [4, 1, 2, 3, 2, 1, 1]
+    )[0]
+    if family == "smuggle":
+        return _smuggle(rng)
     if family == "route":
         return _route(rng)
+    if family == "flood":
+        return _flood(rng)
     name, query = {
         "nest": _nest,
         "doubling": _doubling,
@@ -127,14 +171,15 @@ def draw(rng: random.Random, canary: str) -> Request:
         "strings": lambda r: _strings(r, canary),
     }[family](rng)
     how = rng.choice(["get", "post-form", "post-query"])
+    expect = (400,) if name in REFUSED else ()
     if how == "get":
-        return Request(f"{family}:{name}", "GET", "/sparql?query=" + quote(query))
+        return Request(f"{family}:{name}", "GET", "/sparql?query=" + quote(query), expect=expect)
     if how == "post-form":
         body = urlencode({"query": query}).encode()
         form = {"Content-Type": "application/x-www-form-urlencoded"}
-        return Request(f"{family}:{name}", "POST", "/sparql", body, form)
+        return Request(f"{family}:{name}", "POST", "/sparql", body, form, expect)
     kind = {"Content-Type": "application/sparql-query"}
-    return Request(f"{family}:{name}", "POST", "/sparql", query.encode(), kind)
+    return Request(f"{family}:{name}", "POST", "/sparql", query.encode(), kind, expect)
 
 
 # ------------------------------------------------------------------ the server
@@ -198,15 +243,35 @@ class Server:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def sample(self) -> None:
+        if self.alive():
+            rss = _rss_kb(self.process.pid)
+            self.peak_kb = max(self.peak_kb, rss)
+            self.max_rss_kb = max(self.max_rss_kb, rss)
+
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
-            if self.alive():
-                rss = _rss_kb(self.process.pid)
-                self.peak_kb = max(self.peak_kb, rss)
-                self.max_rss_kb = max(self.max_rss_kb, rss)
+            self.sample()
+
+    def send_raw(self, request: Request, timeout: float) -> tuple[int | str, float]:
+        """The raw bytes; the status of the first answer, or "two-answers" if a second came."""
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            sock.sendall(request.raw)
+            data = b""
+            with contextlib.suppress(OSError):
+                while chunk := sock.recv(65536):
+                    data += chunk
+        answers = re.findall(rb"^HTTP/1\.1 (\d{3})", data, re.M)
+        seconds = time.monotonic() - started
+        if not answers:  # closed without a word: odd, but it smuggles nothing
+            return 0, seconds
+        return ("two-answers" if len(answers) > 1 else int(answers[0])), seconds
 
     def send(self, request: Request, timeout: float) -> tuple[int | str, float]:
         """(status, or the name of the error when no answer came; seconds)."""
+        if request.raw:
+            return self.send_raw(request, min(timeout, CANARY_SECONDS))
         started = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
@@ -229,31 +294,60 @@ class Server:
         return self.send(Request("canary", "GET", path), timeout)
 
 
-def http_trial(server: Server, request: Request, trial: Trial, limit: float, hits) -> None:
-    outbound = len(hits)
-    server.peak_kb = 0
-    answer: list = []
-    attack = threading.Thread(target=lambda: answer.append(server.send(request, limit)))
-    attack.start()
-    attack.join(0.3)
-    probe_status, probe_seconds = server.get("/", CANARY_SECONDS * 4)
-    stalled = attack.is_alive() and (probe_status != 200 or probe_seconds > CANARY_SECONDS)
-    attack.join()
-    status, seconds = answer[0]
-    trial.figures.update(
-        status=status, seconds=round(seconds, 2), bytes=len(request.path) + len(request.body)
-    )
-    if status == "timeout":
+def _judge_status(trial: Trial, request: Request, status, seconds: float, limit: float) -> None:
+    if status == "two-answers":
+        trial.fail("smuggling", "both framings were accepted and the connection kept open")
+    elif status == "timeout":
         trial.fail("hang", f"no answer in {limit:g} s")
     elif isinstance(status, str):
         trial.fail("crash", f"the connection failed: {status}")
-    elif status >= 500 and status != 503:
+    elif status >= 500 and status != 503:  # (0: a raw request's connection just closed)
         trial.fail("server_error", f"HTTP {status} after {seconds:.1f} s")
+    elif request.expect and status not in request.expect:
+        trial.fail("wrong_verdict", f"HTTP {status}, the rules say {request.expect}")
+
+
+def http_trial(server: Server, request: Request, trial: Trial, limit: float, hits) -> None:
+    outbound = len(hits)
+    server.peak_kb = 0
+    answers: list = []
+    attacks = [
+        threading.Thread(target=lambda: answers.append(server.send(request, limit)))
+        for _ in range(request.copies)
+    ]
+    for attack in attacks:
+        attack.start()
+    attacks[0].join(0.3)
+    # another client meanwhile: the home page, or for a flood ASK {} (200, or 503 in time)
+    flood = request.copies > 1
+    probe = "/sparql?query=" + quote("ASK {}") if flood else "/"
+    probe_status, probe_seconds = server.get(probe, CANARY_SECONDS * 4)
+    busy = any(a.is_alive() for a in attacks)
+    if flood:
+        stalled = probe_status not in (200, 503) or probe_seconds > DEADLINE + CANARY_SECONDS
+    else:
+        stalled = busy and (probe_status != 200 or probe_seconds > CANARY_SECONDS)
+    for attack in attacks:
+        attack.join()
+    server.sample()
+    for status in {s for s, _ in answers}:  # one failure per kind of answer, not per copy
+        seconds = max(t for s, t in answers if s == status)
+        _judge_status(trial, request, status, seconds, limit)
+    slowest = max(seconds for _, seconds in answers)
+    trial.figures.update(
+        status=sorted({str(s) for s, _ in answers}),
+        seconds=round(slowest, 2),
+        bytes=len(request.path) + len(request.body) + len(request.raw),
+    )
+    if flood and slowest > DEADLINE + CANARY_SECONDS:
+        trial.fail(
+            "stall", f"a query of the flood answered after {slowest:.1f} s (deadline {DEADLINE} s)"
+        )
     trial.figures["rss_mb"] = round(server.peak_kb / 1024)
     if server.peak_kb > MEMORY_CAP_MB * 1024:
         trial.fail("memory", f"server and workers reached {server.peak_kb // 1024} MB")
     if stalled:
-        trial.fail("stall", f"GET / took {probe_seconds:.1f} s ({probe_status}) meanwhile")
+        trial.fail("stall", f"{probe[:7]} took {probe_seconds:.1f} s ({probe_status}) meanwhile")
     if len(hits) > outbound:
         trial.fail("outbound", f"the canary got {hits[outbound:]}")
     if not server.alive():
