@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations-as-of
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint clean attack
 
 run: $(VENV)/.installed
 	$(BIN)/rivalry build
@@ -15,6 +15,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# a 10-minute randomised campaign against a copy of the project (scripts/attack.py);
+# failing inputs are kept in .rivalry/attack/, the figures in .rivalry/attack.json
+SEED ?= 1
+attack: $(VENV)/.installed-test
+	$(BIN)/python scripts/attack.py --budget 600 --seed $(SEED) --json .rivalry/attack.json
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
