@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from rivalry.locate import Locator
 from rivalry.validate.report import Problem
-from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, compact
+from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, TR, compact
 
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
 TYPE = ox.NamedNode(RDF + "type")
@@ -25,8 +25,8 @@ TYPE = ox.NamedNode(RDF + "type")
 # ontology/rules/timed-relation-truthy.rq put them in the inferred graph)
 DERIVATIONS = """
 SELECT ?relation ?s ?p ?o WHERE {
-    GRAPH trg:inferred { ?s ?p ?o }
     ?relation a tr:TimedRelation ; tr:relSubject ?s ; tr:relProperty ?p ; tr:relObject ?o .
+    GRAPH trg:inferred { ?s ?p ?o }
 }"""
 
 
@@ -94,8 +94,12 @@ def attributed(problem: Problem, derivation: Derivation, locator: Locator) -> Pr
     if path is None:  # a blank-node relation: look for it by its subject
         path, _ = locator.locate(s)
     if path is not None and line is None:  # a CSV row, or a relation with a minted IRI
-        line = locator.line_with(path, [s, p, o]) or locator.line_with(path, [s, o])
+        line = (
+            locator.line_with(path, [s, p, o])
+            or locator.line_with(path, [s, o])
+            or locator.line_with(path, [TR + "relSubject", s])
+        )
     stated = f"{compact(s)} {compact(p)} {compact(o)}"
-    where = f"{path}:{line}" if path is not None and line is not None else compact(relation.value)
+    where = compact(relation.value) if path is None else f"{path}:{line}" if line else str(path)
     message = f"{problem.message} ({stated} is derived from the timed relation at {where}.)"
     return dataclasses.replace(problem, message=message, file=path, line=line)

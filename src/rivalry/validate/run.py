@@ -57,12 +57,12 @@ def validate(
     facts = _default_graph(asserted + inferred_quads(store, derived))
     shape_problems = _shape_problems(facts, sources, focus)
     causes = _causes(shape_problems, derived, asserted, sources, focus)
-    others = [*also, *provenance_problems(sources, graphs)]
-    if owl:
-        others += owl_problems(store)
     locator = Locator.from_quads(sources.facts, sources.origin)
     problems = [attributed(p, causes[p], locator) if p in causes else p for p in shape_problems]
-    return Report([located(p, locator) for p in [*others, *problems]])
+    problems += provenance_problems(sources, graphs)
+    if owl:
+        problems += owl_problems(store)
+    return Report([located(p, locator) for p in [*also, *problems]])
 
 
 def _shape_problems(
