@@ -48,16 +48,23 @@ def derivations(store: ox.Store) -> list[Derivation]:
     return sorted(found, key=str)
 
 
-def inferred_quads(store: ox.Store, derived: list[Derivation]) -> list[ox.Quad]:
-    """The inferred triples the shapes should see. Inferred super-types are left out: the
-    shapes already follow rdfs:subClassOf* themselves, and the extra types would only
-    repeat a disjoint-types problem once per pair of super-classes."""
+def inferred_quads(
+    store: ox.Store, derived: list[Derivation], shapes: list[ox.Quad]
+) -> list[ox.Quad]:
+    """The inferred triples the shapes can read: those of the project's vocabulary or of a
+    property the shapes name. Left out are the super-properties from other vocabularies
+    (prov:, org:), which only queries use, and inferred super-types, since the shapes follow
+    rdfs:subClassOf* themselves (the extra types would repeat a disjoint-types problem once
+    per pair of super-classes); both would only make the shapes' data larger."""
     kept = {d.triple for d in derived}
-    return [
-        q
-        for q in store.quads_for_pattern(None, None, None, INFERRED)
-        if q.predicate != TYPE or q.triple in kept
-    ]
+    named = {t.value for q in shapes for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+
+    def readable(q: ox.Quad) -> bool:
+        if q.predicate == TYPE:
+            return q.triple in kept
+        return q.predicate.value.startswith(TR) or q.predicate.value in named or q.triple in kept
+
+    return [q for q in store.quads_for_pattern(None, None, None, INFERRED) if readable(q)]
 
 
 def brought_by(focus: set, derived: list[Derivation]) -> set:

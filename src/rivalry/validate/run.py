@@ -54,7 +54,7 @@ def validate(
         focus = focus | brought_by(focus, derived)
     asserted = sources.ontology + sources.facts
     # what the shapes see, facts + inferences + ontology, as one graph in Oxigraph
-    facts = _default_graph(asserted + inferred_quads(store, derived))
+    facts = _default_graph(asserted + inferred_quads(store, derived, sources.shapes))
     shape_problems = _shape_problems(facts, sources, focus)
     causes = _causes(shape_problems, derived, asserted, sources, focus)
     locator = Locator.from_quads(sources.facts, sources.origin)
