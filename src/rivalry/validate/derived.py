@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from rivalry.locate import Locator
 from rivalry.validate.report import Problem
-from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, compact
+from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, TR, compact
 
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
 TYPE = ox.NamedNode(RDF + "type")
@@ -25,8 +25,8 @@ TYPE = ox.NamedNode(RDF + "type")
 # ontology/rules/timed-relation-truthy.rq put them in the inferred graph)
 DERIVATIONS = """
 SELECT ?relation ?s ?p ?o WHERE {
-    GRAPH trg:inferred { ?s ?p ?o }
     ?relation a tr:TimedRelation ; tr:relSubject ?s ; tr:relProperty ?p ; tr:relObject ?o .
+    GRAPH trg:inferred { ?s ?p ?o }
 }"""
 
 
@@ -48,16 +48,23 @@ def derivations(store: ox.Store) -> list[Derivation]:
     return sorted(found, key=str)
 
 
-def inferred_quads(store: ox.Store, derived: list[Derivation]) -> list[ox.Quad]:
-    """The inferred triples the shapes should see. Inferred super-types are left out: the
-    shapes already follow rdfs:subClassOf* themselves, and the extra types would only
-    repeat a disjoint-types problem once per pair of super-classes."""
+def inferred_quads(
+    store: ox.Store, derived: list[Derivation], shapes: list[ox.Quad]
+) -> list[ox.Quad]:
+    """The inferred triples the shapes can read: those of the project's vocabulary or of a
+    property the shapes name. Left out are the super-properties from other vocabularies
+    (prov:, org:), which only queries use, and inferred super-types, since the shapes follow
+    rdfs:subClassOf* themselves (the extra types would repeat a disjoint-types problem once
+    per pair of super-classes); both would only make the shapes' data larger."""
     kept = {d.triple for d in derived}
-    return [
-        q
-        for q in store.quads_for_pattern(None, None, None, INFERRED)
-        if q.predicate != TYPE or q.triple in kept
-    ]
+    named = {t.value for q in shapes for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+
+    def readable(q: ox.Quad) -> bool:
+        if q.predicate == TYPE:
+            return q.triple in kept
+        return q.predicate.value.startswith(TR) or q.predicate.value in named or q.triple in kept
+
+    return [q for q in store.quads_for_pattern(None, None, None, INFERRED) if readable(q)]
 
 
 def brought_by(focus: set, derived: list[Derivation]) -> set:
@@ -94,8 +101,12 @@ def attributed(problem: Problem, derivation: Derivation, locator: Locator) -> Pr
     if path is None:  # a blank-node relation: look for it by its subject
         path, _ = locator.locate(s)
     if path is not None and line is None:  # a CSV row, or a relation with a minted IRI
-        line = locator.line_with(path, [s, p, o]) or locator.line_with(path, [s, o])
+        line = (
+            locator.line_with(path, [s, p, o])
+            or locator.line_with(path, [s, o])
+            or locator.line_with(path, [TR + "relSubject", s])
+        )
     stated = f"{compact(s)} {compact(p)} {compact(o)}"
-    where = f"{path}:{line}" if path is not None and line is not None else compact(relation.value)
+    where = compact(relation.value) if path is None else f"{path}:{line}" if line else str(path)
     message = f"{problem.message} ({stated} is derived from the timed relation at {where}.)"
     return dataclasses.replace(problem, message=message, file=path, line=line)

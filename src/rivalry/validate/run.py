@@ -54,15 +54,15 @@ def validate(
         focus = focus | brought_by(focus, derived)
     asserted = sources.ontology + sources.facts
     # what the shapes see, facts + inferences + ontology, as one graph in Oxigraph
-    facts = _default_graph(asserted + inferred_quads(store, derived))
+    facts = _default_graph(asserted + inferred_quads(store, derived, sources.shapes))
     shape_problems = _shape_problems(facts, sources, focus)
     causes = _causes(shape_problems, derived, asserted, sources, focus)
-    others = [*also, *provenance_problems(sources, graphs)]
-    if owl:
-        others += owl_problems(store)
     locator = Locator.from_quads(sources.facts, sources.origin)
     problems = [attributed(p, causes[p], locator) if p in causes else p for p in shape_problems]
-    return Report([located(p, locator) for p in [*others, *problems]])
+    problems += provenance_problems(sources, graphs)
+    if owl:
+        problems += owl_problems(store)
+    return Report([located(p, locator) for p in [*also, *problems]])
 
 
 def _shape_problems(
@@ -74,18 +74,17 @@ def _shape_problems(
 ) -> list[Problem]:
     """Every shape's problems on ``facts``, of ``focus`` or of the whole graph (only the
     nodes of ``only`` and the shapes named in ``rules``, if given)."""
+    wanted = only if focus is None else focus if only is None else focus & only
     shapes = to_rdflib(without_sparql(sources.shapes))
     if focus is None:  # the whole graph: pySHACL checks only the nodes that may fail
         problems = _core_problems(facts, sources, shapes, only, rules)
     else:
-        nodes = focus if only is None else focus & only
         data = to_rdflib(facts)  # a change and its neighbourhood: small
-        roots = [rdflib.URIRef(n.value) for n in nodes if isinstance(n, ox.NamedNode)]
+        roots = [rdflib.URIRef(n.value) for n in wanted if isinstance(n, ox.NamedNode)]
         problems = shacl_problems(data, shapes, focus_nodes=roots) if roots else []
     constraints = load_constraints(_default_graph(sources.shapes))
     if rules is not None:
         constraints = [c for c in constraints if compact(c.shape) in rules]
-    wanted = focus if only is None else only if focus is None else focus & only
     values = None if wanted is None else {n.value for n in wanted}
     return problems + sparql_problems(facts, constraints, values)
 
