@@ -58,19 +58,22 @@ def run_trial(index: int, seed: int, ws: Workspace, server, canary, timing) -> T
     key = f"atk-{seed}-{index}"
     started = time.monotonic()
     if family == "sparql":
-        request = sparql.draw(rng, canary.url)
-        trial = Trial(index, family, request.generator)
-        sparql.http_trial(server, request, trial, HTTP_LIMIT, canary.hits)
-        trial.input = request
+        item = sparql.draw(rng, canary.url)
+        trial = Trial(index, family, item.generator, input=item)
+        run = lambda: sparql.http_trial(server, item, trial, HTTP_LIMIT, canary.hits)  # noqa: E731
     elif family == "gate":
-        case = changes.draw(rng, key)
-        trial = Trial(index, family, case.generator)
-        gate.gate_trial(ws, case, trial, GATE_LIMIT, canary.hits)
-        trial.input = case
+        item = changes.draw(rng, key)
+        trial = Trial(index, family, item.generator, input=item)
+        run = lambda: gate.gate_trial(ws, item, trial, GATE_LIMIT, canary.hits)  # noqa: E731
     else:
         trial = Trial(index, family, "kill")
-        gate.kill_trial(ws, rng, key, trial, timing)
-        trial.input = None
+        run = lambda: gate.kill_trial(ws, rng, key, trial, timing)  # noqa: E731
+    try:
+        run()
+    except Exception as error:  # an oracle that cannot look (no store, …) is a finding too
+        trial.fail("harness", f"{type(error).__name__}: {error}")
+        if family == "sparql" and not server.alive():
+            server.restart()
     trial.seconds = time.monotonic() - started
     return trial
 
@@ -113,8 +116,9 @@ def summary(trials: list[Trial], server, seconds: float, seed: int) -> dict:
         "seed": seed,
         "seconds": round(seconds, 1),
         "attempts": len(trials),
-        "failures": sum(len(t.failures) for t in trials),
-        "failed_trials": len(failed),
+        "failures": sum(len(t.failed) for t in trials),
+        "failed_trials": sum(1 for t in trials if t.failed),
+        "noted": sum(len(t.failures) - len(t.failed) for t in trials),
         "max_server_rss_mb": round(server.max_rss_kb / 1024, 1),
         "server_restarts": server.restarts,
         "families": families,

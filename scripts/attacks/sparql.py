@@ -26,6 +26,7 @@ CANARY_SECONDS = 5.0  # the home page or ASK {} slower than this counts as broke
 DEADLINE = 3  # the server's --timeout
 # small limits, so that the deadline and row-limit paths of every route are exercised
 SERVE_OPTIONS = ["--workers", "2", "--timeout", str(DEADLINE), "--row-limit", "50"]
+BODY_GROWTH_MB = 32  # growth allowed while a body over the 1 MiB limit arrives
 MEMORY_CAP_MB = 2048  # RELIABILITY.md BI-16: RSS < 2 GiB (server and workers together)
 
 
@@ -39,6 +40,7 @@ class Request:
     expect: tuple[int, ...] = ()  # the statuses the rules allow, when they say
     copies: int = 1  # sent at once: more slow queries than workers
     raw: bytes = b""  # bytes written to the socket as they are (request framing attacks)
+    paced: int = 0  # a body of this many bytes, streamed slowly (is it read before the check?)
 
 
 def _nest(rng: random.Random) -> tuple[str, str]:
@@ -151,13 +153,21 @@ def _smuggle(rng: random.Random) -> Request:
     return Request(f"smuggle:{te.strip()}", "RAW", "", raw=raw.encode())
 
 
+def _big_body(rng: random.Random) -> Request:
+    size = rng.choice([64, 128, 192]) * 1024 * 1024
+    return Request(f"big-body:{size >> 20}M", "PACED", "/sparql", paced=size)
+
+
 REFUSED = ("service-hidden", "service-lowercase", "service-silent")
 
 
 def draw(rng: random.Random, canary: str) -> Request:
     family = rng.choices(
-        ["nest", "doubling", "join", "strings", "route", "flood", "smuggle"], [4, 1, 2, 3, 2, 1, 1]
+        ["nest", "doubling", "join", "strings", "route", "flood", "smuggle", "big-body"],
+        [4, 1, 2, 3, 2, 1, 1, 1],
     )[0]
+    if family == "big-body":
+        return _big_body(rng)
     if family == "smuggle":
         return _smuggle(rng)
     if family == "route":
@@ -185,7 +195,7 @@ def draw(rng: random.Random, canary: str) -> Request:
 # ------------------------------------------------------------------ the server
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, descendants: bool = True) -> int:
     """Resident memory of a process and all its descendants (the query workers), in KiB."""
     total, stack = 0, [pid]
     while stack:
@@ -194,7 +204,7 @@ def _rss_kb(pid: int) -> int:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            for task in Path(f"/proc/{current}/task").iterdir():
+            for task in Path(f"/proc/{current}/task").iterdir() if descendants else ():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
@@ -209,6 +219,7 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.max_rss_kb = 0
         self.peak_kb = 0  # since the current trial began
+        self.paced_growth_kb = 0
         self.restarts = 0
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
@@ -268,8 +279,34 @@ class Server:
             return 0, seconds
         return ("two-answers" if len(answers) > 1 else int(answers[0])), seconds
 
+    def send_paced(self, request: Request, timeout: float) -> tuple[int | str, float]:
+        """Stream a body over the limit in 1 MiB pieces, noting how far the server's own
+        memory grows meanwhile (a server that checks Content-Length first does not grow)."""
+        started, chunk = time.monotonic(), b"x" * (1 << 20)
+        base = peak = _rss_kb(self.process.pid, descendants=False)
+        head = (
+            "POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            f"Content-Length: {request.paced}\r\n\r\n"
+        )
+        data = b""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            with contextlib.suppress(OSError):  # a server may answer and close early
+                sock.sendall(head.encode())
+                for _ in range(request.paced >> 20):
+                    sock.sendall(chunk)
+                    time.sleep(0.01)
+                    peak = max(peak, _rss_kb(self.process.pid, descendants=False))
+            with contextlib.suppress(OSError):
+                while piece := sock.recv(65536):
+                    data += piece
+        self.paced_growth_kb = peak - base
+        found = re.match(rb"HTTP/1\.1 (\d{3})", data)
+        return (int(found[1]) if found else 0), time.monotonic() - started
+
     def send(self, request: Request, timeout: float) -> tuple[int | str, float]:
         """(status, or the name of the error when no answer came; seconds)."""
+        if request.paced:
+            return self.send_paced(request, timeout)
         if request.raw:
             return self.send_raw(request, min(timeout, CANARY_SECONDS))
         started = time.monotonic()
@@ -299,8 +336,8 @@ def _judge_status(trial: Trial, request: Request, status, seconds: float, limit:
         trial.fail("smuggling", "both framings were accepted and the connection kept open")
     elif status == "timeout":
         trial.fail("hang", f"no answer in {limit:g} s")
-    elif isinstance(status, str):
-        trial.fail("crash", f"the connection failed: {status}")
+    elif isinstance(status, str):  # a dead server is judged below
+        trial.fail("dropped", f"the connection failed: {status}")
     elif status >= 500 and status != 503:  # (0: a raw request's connection just closed)
         trial.fail("server_error", f"HTTP {status} after {seconds:.1f} s")
     elif request.expect and status not in request.expect:
@@ -337,13 +374,16 @@ def http_trial(server: Server, request: Request, trial: Trial, limit: float, hit
     trial.figures.update(
         status=sorted({str(s) for s, _ in answers}),
         seconds=round(slowest, 2),
-        bytes=len(request.path) + len(request.body) + len(request.raw),
+        bytes=len(request.path) + len(request.body) + len(request.raw) + request.paced,
     )
     if flood and slowest > DEADLINE + CANARY_SECONDS:
         trial.fail(
             "stall", f"a query of the flood answered after {slowest:.1f} s (deadline {DEADLINE} s)"
         )
     trial.figures["rss_mb"] = round(server.peak_kb / 1024)
+    if request.paced and server.paced_growth_kb > BODY_GROWTH_MB * 1024:
+        grown = server.paced_growth_kb >> 10
+        trial.fail("memory", f"the server grew {grown} MB reading a body over the limit")
     if server.peak_kb > MEMORY_CAP_MB * 1024:
         trial.fail("memory", f"server and workers reached {server.peak_kb // 1024} MB")
     if stalled:
