@@ -367,3 +367,10 @@ def test_f29_the_same_file_given_twice_writes_each_statement_once(workspace, tmp
     assert written.count('"Probe p-dup"@en') == 1
     assert written.count("tr:mergedFrom") == 1
     assert written.count("# Added by rivalry add") == 1
+
+
+def test_f16_console_markup_in_a_file_name_is_printed_not_parsed(shared, tmp_path):
+    (tmp_path / "[").mkdir()
+    path = tmp_path / "[" / "x][red]b.trig"  # its path holds "[/x]", a closing tag
+    path.write_text(PREFIXES + "this is not TriG\n")
+    refused_by_check_and_add(shared, path, "[/x][red]b.trig:")
