@@ -267,11 +267,11 @@ def _roll_back(project: Project, entries: list[dict]) -> None:
     for entry in entries:
         target = Path(entry["target"])
         digest, old_size = entry.get("sha256"), entry.get("old_size", 0)
-        if digest is None or _cannot_write(project, [target]) is not None:
+        if digest is None or not project.is_source_file(target):
             continue
         try:
             renamed = hashlib.sha256(target.read_bytes()).hexdigest() == digest
-        except FileNotFoundError:
+        except OSError:  # not there, or something else in the way: the rename never happened
             continue
         if renamed and old_size is None:
             target.unlink()
