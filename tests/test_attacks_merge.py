@@ -207,6 +207,23 @@ def test_f6_a_blocked_rename_after_the_commit_is_finished_later_not_called_unmer
     assert chip_in_store(workspace, "p-blocked") and chip_in_store(workspace, "p-other")
 
 
+def test_f6_a_build_that_cannot_finish_a_merge_undoes_it_in_the_store(workspace, tmp_path):
+    before = fingerprint(workspace)
+    path = tmp_path / "blocked.trig"
+    path.write_text(change(G + "p-blocked", "p-blocked", "p-blocked"))
+    _killed_after_commit(workspace, path)
+    (workspace / "graph" / "sources" / "p-blocked.trig").mkdir()  # in the way, for good
+    assert chip_in_store(workspace, "p-blocked")
+    # the build settles the merge, then cannot load graph/ (a folder named .trig): the
+    # store it keeps must be the one from before the merge, not the half-merged one
+    built = run(workspace, "build", "--no-owl")
+    output = built.stdout + built.stderr
+    assert "Traceback" not in output and "rolled back" in output, output
+    assert fingerprint(workspace) == before
+    assert not (workspace / ".rivalry" / "add-journal.json").exists()
+    assert not list((workspace / ".rivalry" / "staging").glob("*.tmp"))
+
+
 def test_f16_the_f6_state_is_reported_and_recoverable(workspace, tmp_path):
     path = tmp_path / "sub.trig"
     path.write_text(change(G + "p-sub", "p-sub", "p-sub"))
@@ -217,6 +234,7 @@ def test_f16_the_f6_state_is_reported_and_recoverable(workspace, tmp_path):
     for entry in journal["files"]:
         entry["target"] = str(workspace / "graph" / "sources" / "sub" / "dir.trig")
         entry.pop("sha256", None), entry.pop("old_size", None)
+    journal.pop("undo", None)
     journal_path.write_text(json.dumps(journal))
     files_before, _ = fingerprint(workspace)
     assert chip_in_store(workspace, "p-sub")  # the store holds the half-made merge
@@ -367,3 +385,10 @@ def test_f29_the_same_file_given_twice_writes_each_statement_once(workspace, tmp
     assert written.count('"Probe p-dup"@en') == 1
     assert written.count("tr:mergedFrom") == 1
     assert written.count("# Added by rivalry add") == 1
+
+
+def test_f16_console_markup_in_a_file_name_is_printed_not_parsed(shared, tmp_path):
+    (tmp_path / "[").mkdir()
+    path = tmp_path / "[" / "x][red]b.trig"  # its path holds "[/x]", a closing tag
+    path.write_text(PREFIXES + "this is not TriG\n")
+    refused_by_check_and_add(shared, path, "[/x][red]b.trig:")

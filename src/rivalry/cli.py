@@ -18,6 +18,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from SPARQLWrapper import SPARQLExceptions
@@ -78,7 +79,8 @@ OwlOpt = Annotated[
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # messages quote file names and input, which must not be read as console markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -289,10 +291,10 @@ def _print_report(report: Report) -> None:
         return
     for p in report.sorted():
         colour = "red" if p.severity == "violation" else "yellow"
-        where = f"{p.where}  " if p.where else ""
-        entity = render.short(ox.NamedNode(p.focus)) if p.focus else ""
+        where = f"{escape(p.where)}  " if p.where else ""
+        entity = escape(render.short(ox.NamedNode(p.focus))) if p.focus else ""
         out.print(f"{where}[{colour}]{p.severity}[/] [bold]{p.rule}[/] {entity}", highlight=False)
-        out.print(f"    {p.message}", highlight=False)
+        out.print(f"    {escape(p.message)}", highlight=False)
     out.print(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
 
 

@@ -7,16 +7,19 @@ The order makes every interruption recoverable to the old or the new state:
    a path taken from the input), and every target is checked writable before anything is
    written;
 2. new graph files are written to temporary files under ``.rivalry/staging`` and fsynced;
-3. a journal naming the temporary files, their targets, each target's old size and the
-   staged content's digest, and the merge's IRI is fsynced;
+3. the quads the store does not hold yet are written to an undo log, and a journal naming
+   the temporary files, their targets, each target's old size and the staged content's
+   digest, the undo log and the merge's IRI is fsynced;
 4. the store takes the new quads (with their inferences and the merge record) in one
    transaction;
 5. the temporary files are renamed over their targets, and the journal is removed.
 
 ``recover`` runs before any write. If the store holds the journal's merge record, the
-renames are finished (roll forward). If not, or if a target cannot be written and the
-store is about to be rebuilt from the files anyway, every target is put back to its old
-size and the temporary files are dropped (roll back). Either way files and store agree.
+renames are finished (roll forward). If not, every target is put back to its old size and
+the temporary files are dropped (roll back); a committed merge whose files cannot be
+written is rolled back only by ``rivalry build`` (its quads removed with the undo log, then
+the store rebuilt), while ``add`` refuses until it can be finished. Either way files and
+store agree.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def recover(project: Project, *, rebuilding: bool = False) -> str | None:
     """Finish or undo a merge that was interrupted; say which, if any.
 
     ``rebuilding``: the caller rebuilds the store from graph/ next, so a merge whose files
-    cannot be written is rolled back instead of refused (the rebuild drops it from the store).
+    cannot be written is rolled back (files and store) instead of refused.
     """
     path = journal_path(project)
     staging = project.root / ".rivalry" / "staging"
@@ -112,16 +115,42 @@ def recover(project: Project, *, rebuilding: bool = False) -> str | None:
         else:
             _drop(staging, path)
             return "completed"
-    if not rebuilding:
+    undo = _undo_log(project, journal)
+    if not rebuilding:  # keep the merge: once the files can be written it is finished
+        fix = (
+            "Fix that and run the command again to finish the merge, or run `rivalry build`, "
+            "which undoes it"
+            if undo is not None
+            else "Run `rivalry build`: it puts the graph files back as they were and rebuilds "
+            "the store from them without that merge; then add the change again"
+        )
         raise RecoveryNeeded(
             f"an interrupted merge ({journal['merge']}) is in the store, but its graph files "
-            f"cannot be written: {why}. Run `rivalry build`: it puts the graph files back as "
-            "they were and rebuilds the store from them without that merge; then add the "
-            "change again"
+            f"cannot be written: {why}. {fix}"
         )
+    if undo is not None:
+        db = ox.Store(str(project.store_path))
+        record = ox.NamedNode(journal["merge"])
+        # the merge record goes last: while any of it is there, the next recovery resumes
+        for quad in sorted(undo, key=lambda q: q.subject == record):
+            db.remove(quad)
+        db.flush()
+        del db
     _roll_back(project, entries)
     _drop(staging, path)
-    return f"rolled back (its files could not be written: {why}); the store is rebuilt without it"
+    return f"rolled back (its files could not be written: {why})"
+
+
+def _undo_log(project: Project, journal: dict) -> list[ox.Quad] | None:
+    """The quads a committed merge added to the store, if its journal names them (journals
+    written before there was an undo log do not: the store is then rebuilt from the files)."""
+    undo = journal.get("undo")
+    if not isinstance(undo, str) or Path(undo).parent != project.root / ".rivalry" / "staging":
+        return None
+    try:
+        return list(ox.parse(path=undo, format=ox.RdfFormat.N_QUADS))
+    except (OSError, SyntaxError):
+        return None
 
 
 def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]) -> MergeResult:
@@ -148,13 +177,21 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
         for graph, target in targets.items():
             quads = [q for q in facts if q.graph_name.value == graph]
             entries.append(_stage(staging, target, quads, merge_iri, now))
-        _write_synced(journal, json.dumps({"merge": merge_iri.value, "files": entries}).encode())
+        additions = [*facts, *_union_and_inferences(project, store, facts)]
+        # the quads the store does not hold yet: removing them undoes the commit exactly
+        undo = staging / f"undo.{os.getpid()}.nq.tmp"
+        new = [q for q in dict.fromkeys(additions) if q not in store]
+        _write_synced(undo, ox.serialize(new, format=ox.RdfFormat.N_QUADS))
+        _write_synced(
+            journal,
+            json.dumps({"merge": merge_iri.value, "files": entries, "undo": str(undo)}).encode(),
+        )
     except BaseException:  # before the commit nothing may stay behind
         _drop(staging, journal)
         raise
 
     _fault_point("journal")
-    store.extend([*facts, *_union_and_inferences(project, store, facts)])  # one transaction
+    store.extend(additions)  # one transaction
     store.flush()
     _fault_point("commit")
 
@@ -169,6 +206,7 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
             "written (a build that still cannot write it rolls the merge back instead)"
         ) from None
     journal.unlink()
+    undo.unlink()
     return MergeResult(merge_iri.value, list(targets.values()), len(facts))
 
 
@@ -229,11 +267,11 @@ def _roll_back(project: Project, entries: list[dict]) -> None:
     for entry in entries:
         target = Path(entry["target"])
         digest, old_size = entry.get("sha256"), entry.get("old_size", 0)
-        if digest is None or _cannot_write(project, [target]) is not None:
+        if digest is None or not project.is_source_file(target):
             continue
         try:
             renamed = hashlib.sha256(target.read_bytes()).hexdigest() == digest
-        except FileNotFoundError:
+        except OSError:  # not there, or something else in the way: the rename never happened
             continue
         if renamed and old_size is None:
             target.unlink()
