@@ -29,7 +29,8 @@ from rivalry.gate.check import CHANGE_LIMIT, check_change
 from rivalry.gate.check import check as gate_check
 from rivalry.load import ParseError, load_change
 from rivalry.project import Project
-from rivalry.query import catalogue, remote, render, run
+from rivalry.query import catalogue, guard, remote, render, run
+from rivalry.serve.workers import MEMORY_LIMIT
 from rivalry.store import StoreMissing, open_store
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
@@ -566,6 +567,7 @@ def query(
     proj = Project.locate(project, store)
     try:
         entry = _resolve(proj, name)
+        guard.check(entry.text)  # before the engine, whose parser would crash on deep nesting
         given = dict(_split_param(p) for p in param or [])
         if endpoint:
             bindings = run.bind(None, entry, given)
@@ -582,6 +584,8 @@ def query(
         result = run.execute(db, entry.text, bindings)
     except (catalogue.CatalogueError, run.ParamError, StoreMissing) as error:
         raise fail(str(error)) from None
+    except guard.QueryRefused as error:
+        raise fail(f"{name}:{error}") from None
     except SyntaxError as error:
         raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
     except remote.RemoteError as error:
@@ -669,6 +673,14 @@ def serve(
     row_limit: Annotated[
         int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
     ] = 100_000,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            help="MiB of address space each query worker may use; a query past it is "
+            "stopped with a 503 and its worker replaced. 0: no limit.",
+            min=0,
+        ),
+    ] = MEMORY_LIMIT // 1024**2,
     endpoint: EndpointOpt = None,
     allow_update: Annotated[
         bool,
@@ -697,6 +709,7 @@ def serve(
             endpoint=endpoint,
             row_limit=row_limit,
             update_token=token,
+            memory=worker_memory * 1024**2,
         )
     except StoreMissing as error:
         raise fail(str(error)) from None
