@@ -36,11 +36,18 @@ def safe_csv(body: bytes) -> bytes:
 
 
 def safe_tsv(body: bytes) -> bytes:
-    """SPARQL TSV results with every cell made safe. Terms are in Turtle syntax there, so
-    strings start with a quote and are safe already; this catches bare tokens."""
+    """SPARQL TSV results with every cell made safe. Terms are in Turtle syntax there
+    (``"=x"@en``), and a spreadsheet strips the quotes: the mark goes inside them."""
     lines = body.decode("utf-8").split("\n")
-    cells = ("\t".join(safe_cell(c) for c in line.split("\t")) for line in lines)
+    cells = ("\t".join(_safe_term(c) for c in line.split("\t")) for line in lines)
     return "\n".join(cells).encode("utf-8")
+
+
+def _safe_term(cell: str) -> str:
+    if cell.startswith('"'):
+        end = cell.rfind('"')
+        return '"' + safe_cell(cell[1:end]) + cell[end:] if end > 0 else cell
+    return safe_cell(cell)
 
 
 SPREADSHEET_SAFE = {"csv": safe_csv, "tsv": safe_tsv}
