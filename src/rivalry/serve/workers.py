@@ -236,19 +236,13 @@ class WorkerPool:
         return Worker(self.store_path, self.row_limit, self.writable, self.memory)
 
     def _replace(self, worker: Worker) -> None:
-        """Kill ``worker`` and put a fresh one in the queue once it is ready, in the
-        background: requests waiting meanwhile get the next worker that is free."""
+        """Kill ``worker`` and queue a fresh one once it has opened the store, so that the
+        next request never waits for a worker to start (this request's answer waits)."""
         worker.kill()
-        fresh = self._start()
-
-        def ready() -> None:
-            try:
-                self.idle.put(fresh.wait_ready())
-            except WorkerFailed:  # the store went away: try again, so the pool keeps its size
-                time.sleep(1)
-                self._replace(fresh)
-
-        threading.Thread(target=ready, daemon=True).start()
+        try:
+            self.idle.put(self._start().wait_ready())
+        except WorkerFailed:  # the store went away: keep trying, so the pool keeps its size
+            threading.Timer(1.0, self._replace, (worker,)).start()
 
     def run(self, request: Request, arrived: float | None = None) -> tuple[bytes, str]:
         """Answer ``request`` within ``timeout`` seconds of ``arrived`` (``time.monotonic()``,
@@ -256,15 +250,16 @@ class WorkerPool:
         arrived = arrived or time.monotonic()
         deadline = arrived + self.timeout
         worker = self._take(deadline)
-        if not worker.alive():  # died since its last query: replaced before this one
-            worker.kill()
-            worker = self._start().wait_ready()
+        while not worker.alive():  # died since its last query: replaced before this one
+            self._replace(worker)
+            worker = self._take(deadline)
         try:
             result = worker.run(request, max(deadline - time.monotonic(), 0.001))
         except QueryTimeout:
             self._replace(worker)
             raise QueryTimeout(
-                f"the query did not finish within {self.timeout:g} s of its arrival and was stopped"
+                f"the query ran longer than {self.timeout:g} s (counted from its arrival) "
+                "and was stopped"
             ) from None
         except WorkerFailed:
             self._replace(worker)
