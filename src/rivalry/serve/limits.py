@@ -8,6 +8,7 @@ import time
 from starlette.requests import Request as HttpRequest
 
 MAX_BODY = 1024 * 1024
+DRAINED = 16 * MAX_BODY  # a larger body is refused without reading the rest
 ARRIVED = "rivalry.arrived"  # scope key: time.monotonic() when the request came in
 
 
@@ -21,17 +22,22 @@ def arrival(scope) -> float | None:
 
 
 async def read_body(request: HttpRequest) -> bytes:
-    """The body, refused by its declared Content-Length or once more than ``MAX_BODY``
-    bytes have come, so that a 400 MB POST never sits in memory."""
+    """The body, never holding more than ``MAX_BODY`` bytes of it: refused at once when
+    its Content-Length passes ``DRAINED``, else read (and a larger one discarded as it
+    streams) so that a client that sends its whole body before reading gets the 413
+    rather than a broken pipe."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > DRAINED:
         raise BodyTooLarge()
     parts, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > DRAINED:
             raise BodyTooLarge()
-        parts.append(chunk)
+        if size <= MAX_BODY:
+            parts.append(chunk)
+    if size > MAX_BODY:
+        raise BodyTooLarge()
     return b"".join(parts)
 
 
