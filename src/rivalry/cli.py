@@ -30,7 +30,8 @@ from rivalry.gate.check import change_files, check_change, load_submission
 from rivalry.gate.check import check as gate_check
 from rivalry.load import ParseError
 from rivalry.project import Project
-from rivalry.query import catalogue, remote, render, run
+from rivalry.query import catalogue, guard, remote, render, run
+from rivalry.serve.workers import MEMORY_LIMIT
 from rivalry.store import StoreMissing, open_store, settle
 from rivalry.validate.report import Report
 from rivalry.validate.run import check_project
@@ -569,6 +570,7 @@ def query(
     proj = Project.locate(project, store)
     try:
         entry = _resolve(proj, name)
+        guard.check(entry.text)  # before the engine, whose parser would crash on deep nesting
         given = dict(_split_param(p) for p in param or [])
         if endpoint:
             bindings = run.bind(None, entry, given)
@@ -585,6 +587,8 @@ def query(
         result = run.execute(db, entry.text, bindings)
     except (catalogue.CatalogueError, run.ParamError, StoreMissing) as error:
         raise fail(str(error)) from None
+    except guard.QueryRefused as error:
+        raise fail(f"{name}:{error}") from None
     except SyntaxError as error:
         raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
     except remote.RemoteError as error:
@@ -672,6 +676,14 @@ def serve(
     row_limit: Annotated[
         int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
     ] = 100_000,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            help="MiB of address space each query worker may use; a query past it is "
+            "stopped with a 503 and its worker replaced. 0: no limit.",
+            min=0,
+        ),
+    ] = MEMORY_LIMIT // 1024**2,
     endpoint: EndpointOpt = None,
     allow_update: Annotated[
         bool,
@@ -700,6 +712,7 @@ def serve(
             endpoint=endpoint,
             row_limit=row_limit,
             update_token=token,
+            memory=worker_memory * 1024**2,
         )
     except StoreMissing as error:
         raise fail(str(error)) from None

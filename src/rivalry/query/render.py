@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.query.cells import SPREADSHEET_SAFE
 from rivalry.vocab import PREFIXES, compact
 
 FORMATS = ("table", *SELECT_FORMATS, *GRAPH_FORMATS)
@@ -28,6 +29,9 @@ def render(result, fmt: str, out: IO[bytes] | None = None, title: str | None = N
         graph_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["turtle"])[0]
         out.write(ox.serialize(triples, format=graph_format, prefixes=PREFIXES))
         return len(triples)
+    if fmt in SPREADSHEET_SAFE:  # formulas neutralised: the file may open in a spreadsheet
+        out.write(SPREADSHEET_SAFE[fmt](result.serialize(format=SELECT_FORMATS[fmt][0])))
+        return None
     if fmt in SELECT_FORMATS:
         result.serialize(out, SELECT_FORMATS[fmt][0])
         return None

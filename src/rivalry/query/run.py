@@ -7,6 +7,7 @@ parameter to appear in the ``SELECT`` clause.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pyoxigraph as ox
@@ -14,7 +15,7 @@ import pyoxigraph as ox
 from rivalry.query.catalogue import CatalogueQuery, Param
 from rivalry.vocab import PREFIXES, XSD
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes any script's
 
 FIND_BY_LABEL = """
 SELECT ?entity ?label ?wanted WHERE {
@@ -47,11 +48,9 @@ def bind(
 
 def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.type == "date":
-        if not DATE.match(value):
-            raise ParamError(f"{param.name}={value!r} is not a date; write it as YYYY-MM-DD")
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        return ox.Literal(_date(param.name, value), datatype=ox.NamedNode(XSD + "date"))
     if param.type == "integer":
-        if not re.fullmatch(r"-?\d+", value):
+        if not re.fullmatch(r"-?[0-9]+", value):
             raise ParamError(f"{param.name}={value!r} is not a whole number")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
     if param.type in ("iri", "entity"):
@@ -62,6 +61,21 @@ def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | 
             return find_by_label(store, param.name, value)
         raise ParamError(f"{param.name}={value!r} is not an IRI; give <https://…> or prefix:name")
     return ox.Literal(value)
+
+
+def _date(name: str, value: str) -> str:
+    """A real calendar date in ASCII digits; an ill-typed xsd:date matches nothing, so it
+    would give an empty answer instead of an error."""
+    how = "write it as YYYY-MM-DD with ASCII digits, e.g. 2025-05-20"
+    if not DATE.fullmatch(value):
+        raise ParamError(f"parameter {name}={value!r} is not a date; {how}")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as err:
+        raise ParamError(
+            f"parameter {name}={value!r} is not a calendar date ({err}); {how}"
+        ) from None
+    return value
 
 
 def expand(value: str) -> ox.NamedNode | None:

@@ -1,7 +1,9 @@
 """The web application: SPARQL 1.1 Protocol at /sparql, linked data under /id/, pages.
 
-Every query, the pages' included, runs in the worker pool with a deadline; the server
-process itself only opens the store read-only for quick label look-ups.
+Every query, the pages' included, runs in the worker pool with a deadline counted from the
+request's arrival; the server process itself only opens the store read-only for quick label
+look-ups. Query text is vetted first (``rivalry.query.guard``: nesting, SERVICE, LOAD), and
+every route maps a query's failure to 400 or 503 in one place (``_failure``), never 500.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
-import re
+import math
 from html import escape
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -24,33 +26,38 @@ from starlette.routing import Route
 
 from rivalry.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.project import Project
-from rivalry.query import catalogue, run
+from rivalry.query import catalogue, guard, run
 from rivalry.serve import html, pages
+from rivalry.serve.limits import BodyTooLarge, Guard, arrival, read_body
 from rivalry.serve.workers import (
+    MEMORY_LIMIT,
+    Busy,
     QueryError,
     QueryTimeout,
     RemotePool,
     Request,
     ResultTooLarge,
+    WorkerFailed,
     WorkerPool,
     to_tuple,
 )
 from rivalry.store import open_store
 from rivalry.vocab import BASE, PREFIXES, compact
 
-MAX_BODY = 1024 * 1024
-FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-# what may hold the words without being them: strings, IRIs, comments
-_NOT_KEYWORDS = re.compile(
-    r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.DOTALL,
-)
+LONG_QUERY = 64 * 1024  # vetted off the event loop beyond this many characters
 
 
-def forbidden(text: str) -> bool:
-    """SERVICE or LOAD used as a keyword, not inside a string, an IRI or a comment."""
-    return FORBIDDEN.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+async def vet(text: str) -> None:
+    """Refuse a query nested too deep (``QueryRefused``) or using SERVICE or LOAD."""
+    checked = (
+        await run_in_threadpool(guard.check, text) if len(text) > LONG_QUERY else guard.check(text)
+    )
+    if checked.forbidden:
+        raise Forbidden("SERVICE and LOAD are not allowed on this endpoint.")
+
+
+class Forbidden(Exception):
+    pass
 
 
 TERMS = """
@@ -90,6 +97,7 @@ class Server:
         endpoint: str | None = None,
         row_limit: int = 100_000,
         update_token: str | None = None,
+        memory: int = MEMORY_LIMIT,
     ):
         self.project, self.base = project, base
         self.update_token = update_token  # None: read-only, every update refused
@@ -102,18 +110,24 @@ class Server:
                 timeout=timeout,
                 row_limit=row_limit,
                 writable=update_token is not None,
+                memory=memory,
             )
             # the only writer is the pool's worker; look-ups then go through it too
             self.lookups = None if update_token else open_store(project.store_path)
         self.linker = html.Linker(base)
+        self.timeout = timeout
 
     # ------------------------------------------------------------ running queries
 
-    async def select(self, query: str, bindings: dict | None = None) -> dict:
+    async def run(self, http: HttpRequest, job: Request) -> tuple[bytes, str]:
+        """Run ``job`` in the pool, within the deadline counted from ``http``'s arrival."""
+        return await run_in_threadpool(self.pool.run, job, arrival(http.scope))
+
+    async def select(self, http: HttpRequest, query: str, bindings: dict | None = None) -> dict:
         request = Request(
             query, "json", bindings=tuple((k, *to_tuple(v)) for k, v in (bindings or {}).items())
         )
-        body, _ = await run_in_threadpool(self.pool.run, request)
+        body, _ = await self.run(http, request)
         return json.loads(body)
 
     # ------------------------------------------------------------ SPARQL protocol
@@ -126,17 +140,15 @@ class Server:
         if len(request.query_params.getlist("query")) > 1:
             return _error(400, "Send one query= parameter, not several.")
         if request.method == "POST":
-            body = await request.body()
-            if len(body) > MAX_BODY:
-                return _error(413, f"The request body is larger than {MAX_BODY} bytes.")
+            body = await read_body(request)  # refused past MAX_BODY before it is all read
             kind = request.headers.get("content-type", "").split(";")[0].strip()
             if kind == "application/sparql-query":
                 query = body.decode("utf-8", errors="replace")
             elif kind == "application/x-www-form-urlencoded":
-                form = await request.form()
+                form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
                 if "update" in form:
-                    return await self.update(request, str(form["update"]))
-                query = form.get("query")
+                    return await self.update(request, form["update"][0])
+                query = form["query"][0] if "query" in form else None
             elif kind == "application/sparql-update":
                 return await self.update(request, body.decode("utf-8", errors="replace"))
             else:
@@ -147,8 +159,7 @@ class Server:
                 )
         if query is None:
             return self.service_description(request)
-        if forbidden(query):
-            return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
+        await vet(query)
         select_format, graph_format = _negotiate(request)
         job = Request(
             query,
@@ -157,14 +168,7 @@ class Server:
             tuple(request.query_params.getlist("default-graph-uri")),
             tuple(request.query_params.getlist("named-graph-uri")),
         )
-        try:
-            body, media = await run_in_threadpool(self.pool.run, job)
-        except ResultTooLarge as err:
-            return _error(400, f"Result too large: {err}")
-        except QueryError as err:
-            return _error(400, f"Malformed or failing query: {err}")
-        except QueryTimeout as err:
-            return _error(503, f"{err}. Narrow the query (add LIMIT, bind more variables).")
+        body, media = await self.run(request, job)
         return Response(body, media_type=media)
 
     async def update(self, request: HttpRequest, text: str) -> Response:
@@ -178,10 +182,9 @@ class Server:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        if forbidden(text):
-            return _error(400, "SERVICE and LOAD are not allowed on this endpoint.")
+        await vet(text)
         try:
-            await run_in_threadpool(self.pool.run, Request(text, update=True))
+            await self.run(request, Request(text, update=True))
         except QueryError as err:
             return _error(400, f"Malformed or failing update: {err}")
         except QueryTimeout as err:
@@ -238,7 +241,7 @@ class Server:
         if iri is None:
             return _error(404, f"{path!r} does not name an entity of this graph.")
         job = Request(pages.ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
-        body, media = await run_in_threadpool(self.pool.run, job)
+        body, media = await self.run(request, job)
         return Response(body, media_type=media)
 
     def entity_iri(self, path: str) -> ox.NamedNode | None:
@@ -251,7 +254,7 @@ class Server:
     # ------------------------------------------------------------ pages
 
     async def home(self, request: HttpRequest) -> Response:
-        counts = await self.select(COUNTS)
+        counts = await self.select(request, COUNTS)
         items = "".join(
             f"<li>{escape(r['n']['value'])} {escape(r['what']['value'])}</li>"
             for r in counts["results"]["bindings"]
@@ -273,7 +276,7 @@ class Server:
         text = request.query_params.get("q", "").strip()[:200]
         rows = []
         if text:
-            found = await self.select(SEARCH, {"q": ox.Literal(text)})
+            found = await self.select(request, SEARCH, {"q": ox.Literal(text)})
             rows = found["results"]["bindings"]
         items = "".join(
             f"<li>{self.linker.link(r['entity']['value'], r['label']['value'])} "
@@ -292,15 +295,17 @@ class Server:
         iri = self.entity_iri(path)
         if iri is None:
             return _error(404, f"{path!r} does not name an entity of this graph.")
-        facts = (await self.select(pages.DESCRIBE, {"entity": iri}))["results"]["bindings"]
+        facts = (await self.select(request, pages.DESCRIBE, {"entity": iri}))["results"]["bindings"]
         if not facts:
             return HTMLResponse(
                 html.page("Not found", f"<p>{escape(iri.value)} is not in the graph.</p>"), 404
             )
-        events = (await self.select(pages.TIMELINE, {"entity": iri}))["results"]["bindings"]
+        events = (await self.select(request, pages.TIMELINE, {"entity": iri}))["results"][
+            "bindings"
+        ]
         contributed = []
         for graph in pages.described_graphs(facts):
-            found = await self.select(pages.CONTRIBUTED, {"graph": ox.NamedNode(graph)})
+            found = await self.select(request, pages.CONTRIBUTED, {"graph": ox.NamedNode(graph)})
             contributed = found["results"]["bindings"]
         data = {name: f"/data/{path}.{ext}" for name, ext in pages.DATA_LINKS}
         title, body = pages.entity(iri.value, facts, events, contributed, self.linker, data)
@@ -335,10 +340,7 @@ class Server:
             fmt if fmt in SELECT_FORMATS else "json",
             bindings=tuple((v.value, *to_tuple(t)) for v, t in bindings.items()),
         )
-        try:
-            body, media = await run_in_threadpool(self.pool.run, job)
-        except QueryTimeout as err:
-            return _error(503, str(err))
+        body, media = await self.run(request, job)
         if fmt in SELECT_FORMATS:
             headers = {"Content-Disposition": f"attachment; filename={name}.{fmt}"}
             return Response(body, media_type=media, headers=headers)
@@ -364,11 +366,13 @@ class Server:
         )
         result_html = ""
         if query:
-            if forbidden(query):
+            try:
+                await vet(query)
+            except Forbidden:
                 result_html = "<p>SERVICE and LOAD are not allowed.</p>"
             else:
                 try:
-                    body, _ = await run_in_threadpool(self.pool.run, Request(query, "json"))
+                    body, _ = await self.run(request, Request(query, "json"))
                     result = json.loads(body)
                     if "boolean" in result:
                         result_html = f"<p>{result['boolean']}</p>"
@@ -376,7 +380,7 @@ class Server:
                         result_html = html.table(
                             result["head"]["vars"], result["results"]["bindings"], self.linker
                         )
-                except (QueryError, QueryTimeout, ValueError) as err:
+                except (QueryError, QueryTimeout, WorkerFailed, Busy, ValueError) as err:
                     result_html = f"<p>Error: {escape(str(err))}</p>"
         body = (
             "<form method='get' action='/sparql-editor'>"
@@ -397,9 +401,9 @@ class Server:
             job = Request(
                 pages.WHOLE_GRAPH, graph_format=graph_format, bindings=(("g", *to_tuple(graph)),)
             )
-            body, media = await run_in_threadpool(self.pool.run, job)
+            body, media = await self.run(request, job)
             return Response(body, media_type=media)
-        found = (await self.select(TERMS, {"graph": graph}))["results"]["bindings"]
+        found = (await self.select(request, TERMS, {"graph": graph}))["results"]["bindings"]
         items = "".join(
             f"<tr id='{escape(t['term']['value'].rsplit('#', 1)[-1])}'>"
             f"<td><code>{escape(compact(t['term']['value']))}</code></td>"
@@ -416,7 +420,8 @@ class Server:
 
     async def void(self, request: HttpRequest) -> Response:
         counts = await self.select(
-            "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s ?p ?o }"
+            request,
+            "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s ?p ?o }",
         )
         row = counts["results"]["bindings"][0]
         text = (
@@ -448,9 +453,45 @@ class Server:
             Route("/shapes", self.vocabulary),
         ]
         middleware = [
-            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"])
+            Middleware(Guard),  # outermost: stamps the arrival, refuses ambiguous framing
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"]),
         ]
-        return Starlette(routes=routes, middleware=middleware, lifespan=self._lifespan)
+        failures = (
+            QueryError,
+            QueryTimeout,
+            WorkerFailed,
+            Busy,
+            guard.QueryRefused,
+            Forbidden,
+            BodyTooLarge,
+        )
+        return Starlette(
+            routes=routes,
+            middleware=middleware,
+            lifespan=self._lifespan,
+            exception_handlers=dict.fromkeys(failures, self._failure),
+        )
+
+    async def _failure(self, request: HttpRequest, err: Exception) -> Response:
+        """Every route's query failures, as 4xx or 503 with a message; never 500."""
+        if isinstance(err, ResultTooLarge):
+            return _error(400, f"Result too large: {err}")
+        if isinstance(err, QueryError):
+            return _error(400, f"Malformed or failing query: {err}")
+        if isinstance(err, guard.QueryRefused):
+            return _error(400, f"Query refused at {err}")
+        if isinstance(err, Forbidden):
+            return _error(400, str(err))
+        if isinstance(err, BodyTooLarge):
+            return _error(413, str(err), {"Connection": "close"})  # the rest stays unread
+        if isinstance(err, QueryTimeout):
+            return _error(503, f"{err}. Narrow the query (add LIMIT, bind more variables).")
+        if isinstance(err, Busy):
+            retry = str(max(1, math.ceil(self.timeout)))
+            return _error(
+                503, f"The server is busy: {err}. Try again later.", {"Retry-After": retry}
+            )
+        return _error(503, f"{err}.")  # WorkerFailed
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app):
@@ -477,5 +518,5 @@ def _negotiate(request: HttpRequest) -> tuple[str, str]:
     return select, graph
 
 
-def _error(status: int, message: str) -> Response:
-    return PlainTextResponse(message + "\n", status_code=status)
+def _error(status: int, message: str, headers: dict | None = None) -> Response:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)

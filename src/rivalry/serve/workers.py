@@ -2,8 +2,10 @@
 
 Neither pyoxigraph nor rdflib can interrupt a running query, so a slow query must not run
 in the server process: each worker owns a read-only handle on the store, takes one query
-at a time, and is killed and replaced when a query overruns. Other clients are served by
-the other workers meanwhile.
+at a time under an address-space limit, and is replaced when a query overruns its deadline,
+runs out of memory or crashes the engine. Other clients are served by the other workers
+meanwhile. The deadline counts from the request's arrival: a request that cannot get a
+worker in time, or finds too many waiting before it, is refused at once (``Busy``).
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import re
+import resource
+import signal
+import threading
+import time
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.query.cells import SPREADSHEET_SAFE
 from rivalry.query.run import WHERE, with_values
 from rivalry.vocab import PREFIXES
 
@@ -32,6 +39,19 @@ class QueryTimeout(Exception):
     """The query ran past the deadline and its worker was killed (503)."""
 
 
+class WorkerFailed(Exception):
+    """The worker died under the query (out of memory, or the engine crashed); it was
+    replaced (503)."""
+
+
+class Busy(Exception):
+    """No worker became free before the request's deadline (503 with Retry-After)."""
+
+
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker, by default
+WAITING_PER_WORKER = 8  # requests that may queue for a worker, per worker
+
+
 @dataclass(frozen=True)
 class Request:
     query: str
@@ -43,13 +63,18 @@ class Request:
     update: bool = False  # a SPARQL Update, only for a writable pool
 
 
-def _serve(store_path: str, row_limit: int, writable: bool, inbox, outbox) -> None:
+def _serve(store_path: str, row_limit: int, writable: bool, memory: int, inbox, outbox) -> None:
     # runs in the worker process; only a writable pool's single worker opens the store for writing
+    if memory:  # an allocation past it fails: Rust aborts the process, Python raises MemoryError
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
+    outbox.send(("ready", "", ""))
     while True:
         request: Request = inbox.recv()
         try:
             outbox.send(("ok", *_execute(store, request, row_limit)))
+        except MemoryError:
+            outbox.send(("memory", "", ""))
         except (SyntaxError, ValueError, OSError, RuntimeError, QueryError) as err:
             outbox.send(("too-large" if isinstance(err, ResultTooLarge) else "error", str(err), ""))
 
@@ -81,7 +106,10 @@ def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, 
                 f"the result has more than {row_limit} rows, the server's limit; add LIMIT "
                 "and OFFSET to page through it, or narrow the query"
             )
-    return result.serialize(format=fmt), media
+    body = result.serialize(format=fmt)
+    if request.select_format in SPREADSHEET_SAFE and isinstance(result, ox.QuerySolutions):
+        body = SPREADSHEET_SAFE[request.select_format](body)
+    return body, media
 
 
 def _count_rows(store: ox.Store, text: str, options: dict, row_limit: int) -> int:
@@ -112,26 +140,65 @@ def from_tuple(parts) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(extra))
 
 
+def _memory_message(memory: int) -> str:
+    return (
+        f"the query ran out of its memory budget ({memory // 1024**2} MiB) and was stopped; "
+        "narrow it (bind more variables, add LIMIT, avoid cartesian products)"
+    )
+
+
 class Worker:
-    def __init__(self, store_path: str, row_limit: int, writable: bool = False):
+    def __init__(
+        self, store_path: str, row_limit: int, writable: bool = False, memory: int = MEMORY_LIMIT
+    ):
         context = mp.get_context("spawn")  # no fork of a threaded server
         inbox, self.requests = context.Pipe(duplex=False)
         self.reply, outbox = context.Pipe(duplex=False)
+        self.memory, self.store_path = memory, store_path
         self.process = context.Process(
-            target=_serve, args=(store_path, row_limit, writable, inbox, outbox), daemon=True
+            target=_serve,
+            args=(store_path, row_limit, writable, memory, inbox, outbox),
+            daemon=True,
         )
         self.process.start()
 
+    def wait_ready(self, seconds: float = 120) -> Worker:
+        """Return once the worker has opened the store, so that no request waits for that."""
+        try:
+            if self.reply.poll(seconds) and self.reply.recv()[0] == "ready":
+                return self
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise WorkerFailed(f"a query worker could not open the store {self.store_path}")
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
     def run(self, request: Request, timeout: float) -> tuple[bytes, str]:
-        self.requests.send(request)
-        if not self.reply.poll(timeout):
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-        status, body, media = self.reply.recv()
+        try:
+            self.requests.send(request)
+            if not self.reply.poll(timeout):  # also returns at once when the worker died
+                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+            status, body, media = self.reply.recv()
+        except (EOFError, OSError):  # the pipe broke: the process is gone
+            raise WorkerFailed(self._death()) from None
+        if status == "memory":
+            raise WorkerFailed(_memory_message(self.memory))
         if status == "too-large":
             raise ResultTooLarge(body)
         if status == "error":
             raise QueryError(body)
         return body, media
+
+    def _death(self) -> str:
+        self.process.join(5)
+        if self.process.exitcode == -signal.SIGSEGV:
+            return (
+                "the query crashed the query engine and was stopped (it is probably nested "
+                "or chained too deeply); simplify it"
+            )
+        return _memory_message(self.memory)  # Rust aborts when an allocation fails
 
     def kill(self) -> None:
         self.process.kill()
@@ -152,24 +219,75 @@ class WorkerPool:
         timeout: float = 30.0,
         row_limit: int = 100_000,
         writable: bool = False,
+        memory: int = MEMORY_LIMIT,
     ):
         self.store_path, self.timeout, self.row_limit = store_path, timeout, row_limit
-        self.writable = writable
+        self.writable, self.memory = writable, memory
+        size = 1 if writable else size
         self.idle: queue.Queue[Worker] = queue.Queue()
-        for _ in range(1 if writable else size):
-            self.idle.put(Worker(store_path, row_limit, writable))
+        self.max_waiting = WAITING_PER_WORKER * size
+        self.waiting = 0
+        self.lock = threading.Lock()
+        starting = [self._start() for _ in range(size)]  # in parallel
+        for worker in starting:
+            self.idle.put(worker.wait_ready())
 
-    def run(self, request: Request) -> tuple[bytes, str]:
-        worker = self.idle.get()
+    def _start(self) -> Worker:
+        return Worker(self.store_path, self.row_limit, self.writable, self.memory)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill ``worker`` and queue a fresh one once it has opened the store, so that the
+        next request never waits for a worker to start (this request's answer waits)."""
+        worker.kill()
         try:
-            result = worker.run(request, self.timeout)
+            self.idle.put(self._start().wait_ready())
+        except WorkerFailed:  # the store went away: keep trying, so the pool keeps its size
+            threading.Timer(1.0, self._replace, (worker,)).start()
+
+    def run(self, request: Request, arrived: float | None = None) -> tuple[bytes, str]:
+        """Answer ``request`` within ``timeout`` seconds of ``arrived`` (``time.monotonic()``,
+        now by default), or raise ``QueryTimeout``, ``Busy`` or ``WorkerFailed``."""
+        arrived = arrived or time.monotonic()
+        deadline = arrived + self.timeout
+        worker = self._take(deadline)
+        while not worker.alive():  # died since its last query: replaced before this one
+            self._replace(worker)
+            worker = self._take(deadline)
+        try:
+            result = worker.run(request, max(deadline - time.monotonic(), 0.001))
         except QueryTimeout:
-            worker.kill()
-            worker = Worker(self.store_path, self.row_limit, self.writable)  # a fresh one
+            self._replace(worker)
+            raise QueryTimeout(
+                f"the query ran longer than {self.timeout:g} s (counted from its arrival) "
+                "and was stopped"
+            ) from None
+        except WorkerFailed:
+            self._replace(worker)
             raise
-        finally:
+        except BaseException:
             self.idle.put(worker)
+            raise
+        self.idle.put(worker)
         return result
+
+    def _take(self, deadline: float) -> Worker:
+        with self.lock:
+            if self.waiting >= self.max_waiting:
+                raise Busy(f"{self.waiting} queries are already waiting for a query worker")
+            self.waiting += 1
+        try:
+            worker = self.idle.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            raise Busy(
+                f"no query worker became free within {self.timeout:g} s of the request"
+            ) from None
+        finally:
+            with self.lock:
+                self.waiting -= 1
+        if deadline - time.monotonic() <= 0.01:  # nothing left to run it in
+            self.idle.put(worker)
+            raise Busy(f"no query worker became free within {self.timeout:g} s of the request")
+        return worker
 
     def close(self) -> None:
         while not self.idle.empty():
@@ -182,7 +300,7 @@ class RemotePool:
     def __init__(self, endpoint: str, timeout: float = 30.0):
         self.endpoint, self.timeout = endpoint, timeout
 
-    def run(self, request: Request) -> tuple[bytes, str]:
+    def run(self, request: Request, arrived: float | None = None) -> tuple[bytes, str]:
         from rivalry.query.remote import remote_query
 
         bindings = {ox.Variable(n): from_tuple(t) for n, *t in request.bindings}
