@@ -14,7 +14,7 @@ SECONDS = 3
 
 
 def test_the_endpoint_keeps_serving_while_a_pathological_query_is_cut_off(built, project):
-    with served(project.store_path, "--timeout", "1", "--workers", "2") as url:
+    with served(project.store_path, "--timeout", "2", "--workers", "2") as url:
         port = urlsplit(url).port
         load(port, 2, 1, MIX)  # warm the workers
         alone = {n: load(port, n, SECONDS, MIX) for n in (1, 8)}
