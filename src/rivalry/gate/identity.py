@@ -20,6 +20,7 @@ TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
 EXACT = ox.NamedNode(SKOS + "exactMatch")
 ISO = ox.NamedNode(TR + "isoCode")
+URL = ox.NamedNode(TR + "url")
 
 SAME_KEY = """
 SELECT DISTINCT ?existing ?key WHERE { ?existing ?property ?key . }"""
@@ -173,7 +174,11 @@ def _duplicates(
                 "assign to any country. Use the state's two-letter code, e.g. MY."
             )
             problems.append(_problem("unknown-country-code", entity, message))
-    for prop, what in ((EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")):
+    for prop, what in (
+        (EXACT, "the same Wikidata item"),
+        (ISO, "the same ISO 3166 code"),
+        (URL, "the same URL: it is the same source document"),
+    ):
         for value in {t.object for t in mine if t.predicate == prop}:
             for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
                 if q.subject != entity:
