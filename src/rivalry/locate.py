@@ -60,8 +60,8 @@ def _find_line(path: Path, iri: str) -> int | None:
 TOKEN = re.compile(
     r"<[^<>\s]*>"
     # a prefix starts a word, never inside one: trying every position of a long word would
-    # cost time quadratic in its length
-    r"|(?:(?<![\w\-.])[A-Za-z_][\w\-.]*+)?:(?:[\w\-.]*[\w\-])?(?![\w\-:/])"  # a local name ends in no "."
+    # cost time quadratic in its length; a local name ends in no "."
+    r"|(?:(?<![\w\-.])[A-Za-z_][\w\-.]*+)?:(?:[\w\-.]*[\w\-])?(?![\w\-:/])"
 )
 
 
