@@ -102,6 +102,23 @@ def _row(line: int, row: dict[str, str], header: list[str], ranges: dict[str, st
             raise fail(column, f"{column} {row[column]!r} is not a date; write YYYY-MM-DD")
     if not re.match(r"^https?://", row["source_url"]):
         raise fail("source_url", "source_url must be an http(s) URL")
+    if row.get("language"):
+        try:
+            ox.Literal("", language=row["language"])
+        except ValueError:
+            suggestion = row["language"].replace("_", "-")
+            hint = f"; write {suggestion!r}" if suggestion != row["language"] else ""
+            raise fail(
+                "language",
+                f"language {row['language']!r} is not a BCP 47 language tag (e.g. en, "
+                f"en-GB, zh-Hans){hint}",
+            ) from None
+    if not slug(row["publisher"]):
+        raise fail(
+            "publisher",
+            f"publisher {row['publisher']!r} has no letters or digits to make its IRI from; "
+            "write the publisher's name",
+        )
     if bool(row.get("object")) == bool(row.get("value")):
         raise fail("object", "give either object (an entity) or value (a literal), not both")
     terms = {}

@@ -77,7 +77,9 @@ def _find_line(path: Path, iri: str) -> int | None:
 # an IRI as written: <…>, or prefix:local not followed by more name characters
 TOKEN = re.compile(
     r"<[^<>\s]*>"
-    r"|(?:[A-Za-z_][\w\-.]*)?:(?:[\w\-.]*[\w\-])?(?![\w\-:/])"  # a local name ends in no "."
+    # a prefix starts a word, never inside one: trying every position of a long word would
+    # cost time quadratic in its length; a local name ends in no "."
+    r"|(?:(?<![\w\-.])[A-Za-z_][\w\-.]*+)?:(?:[\w\-.]*[\w\-])?(?![\w\-:/])"
 )
 
 

@@ -20,6 +20,8 @@ TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
 EXACT = ox.NamedNode(SKOS + "exactMatch")
 ISO = ox.NamedNode(TR + "isoCode")
+URL = ox.NamedNode(TR + "url")
+NEWS_REPORT = ox.NamedNode(TR + "NewsReport")
 
 SAME_KEY = """
 SELECT DISTINCT ?existing ?key WHERE { ?existing ?property ?key . }"""
@@ -173,7 +175,11 @@ def _duplicates(
                 "assign to any country. Use the state's two-letter code, e.g. MY."
             )
             problems.append(_problem("unknown-country-code", entity, message))
-    for prop, what in ((EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")):
+    keys = [(EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")]
+    if any(t.predicate == TYPE and t.object == NEWS_REPORT for t in mine):
+        # one article, one URL; a list or register is republished at its address each day
+        keys.append((URL, "the same URL: it is the same article"))
+    for prop, what in keys:
         for value in {t.object for t in mine if t.predicate == prop}:
             for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
                 if q.subject != entity:

@@ -19,6 +19,7 @@ from rivalry.importing.records import (
     country_code,
     full_date,
 )
+from rivalry.json_guard import JsonLimitError, guard
 
 COLUMNS = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -100,7 +101,10 @@ def _split(cell: str) -> list[str]:
 
 def _from_json(text: str) -> Parsed:
     try:
+        guard(text)  # before json.loads, which would recurse through deep nesting
         document = json.loads(text)
+    except JsonLimitError as err:
+        raise InputError(err.line, err.column, err.message) from None
     except json.JSONDecodeError as err:
         raise InputError(err.lineno, err.colno, f"not valid JSON: {err.msg}") from None
     results = document.get("results") if isinstance(document, dict) else None

@@ -21,6 +21,7 @@ from rivalry.importing.records import (
     country_code,
     full_date,
 )
+from rivalry.json_guard import JsonLimitError, guard
 
 KINDS = {"Company": "firm", "Organization": "organisation", "LegalEntity": "organisation",
          "Person": "person"}  # fmt: skip
@@ -46,7 +47,10 @@ def parse_ftm(path: Path) -> Parsed:
 
 def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
     try:
+        guard(text)  # before json.loads, which would recurse through deep nesting
         entity = json.loads(text.rstrip("\r\n"))
+    except JsonLimitError as err:
+        raise InputError(line, err.column, err.message) from None
     except json.JSONDecodeError as err:
         raise InputError(line, err.colno, f"not a JSON object: {err.msg}") from None
     if not isinstance(entity, dict):
@@ -62,6 +66,14 @@ def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
 
     if schema in KINDS:
         names = [*props.get("name", []), *props.get("alias", []), *props.get("weakAlias", [])]
+        odd = next((n for n in names if not isinstance(n, str)), None)
+        if odd is not None or None in names:
+            raise InputError(
+                line,
+                None,
+                f"{key}: names (name, alias, weakAlias) are strings, but one is "
+                f"{json.dumps(odd)}; write each name as a JSON string",
+            )
         names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
         if not names:
             raise InputError(line, None, f"{key}: a {schema} needs a name")
