@@ -197,6 +197,41 @@ def cases(canary: str, folder: Path) -> list[tuple[str, bytes, str]]:
         ("csv-ragged.csv", (header + "chip:x,tr:designedBy\n").encode(), "csv"),
         ("csv-huge-row.csv", (header + "chip:x" + "y" * (11 * 1024 * 1024) + row).encode(), "csv"),
         ("csv-bom-semicolon.csv", ("\ufeff" + header.replace(",", ";")).encode(), "csv"),
+        (
+            "csv-bad-language.csv",
+            (
+                header
+                + "chip:x,rdfs:label,,X,en_GB,,,https://example.org/h,H,Example News,2025-06-01\n"
+            ).encode(),
+            "csv",
+        ),
+    ]
+    # RDF 1.2, characters no XML output can carry, dot segments, time zones (ATTACKS.md)
+    reifies = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies>"
+    triple = "chip:hostile-part tr:designedBy firm:huawei"
+    out += [
+        (
+            "triple-term.trig",
+            trig(chip() + f" chip:hostile-part {reifies} <<( {triple} )>> ."),
+            "rdf-1.2",
+        ),
+        ("quoted-triple.trig", trig(chip() + f' << {triple} >> rdfs:comment "x"@en .'), "rdf-1.2"),
+        ("direction.trig", trig(chip('"Hostile part"@en--rtl')), "rdf-1.2"),
+        ("noncharacter-label.trig", trig(chip('"Hostile \\uFFFE part"@en')), "xml-unsafe"),
+        ("c1-control-label.trig", trig(chip('"Hostile \\u009B part"@en')), "confusable"),
+        ("line-separator-label.trig", trig(chip('"Hostile \\u2028 part"@en')), "confusable"),
+        (
+            "dot-segment-iri.trig",
+            trig(chip(iri="<https://w3id.org/tech-rivalry/id/chip/../../ontology#Chip>")),
+            "iri",
+        ),
+        ("time-zone.trig", VALID.replace(b'2025-06-02"', b'2025-06-02+15:00"'), "literal"),
+        (
+            "lone-surrogate.jsonld",
+            b'{"@id": "https://w3id.org/tech-rivalry/id/chip/x",\n'
+            b' "http://www.w3.org/2000/01/rdf-schema#label": "\\ud800"}',
+            "encoding",
+        ),
     ]
     rng = random.Random(7)
     for cut in sorted(rng.sample(range(len(HEAD), len(VALID) - 3), 12)):

@@ -43,6 +43,8 @@ SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain",
 INVISIBLE = re.compile(
     r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]"
 )
+# how much of a text the mixed-alphabet warning reads
+NAME_LENGTH = 64 * 1024
 # the XSD date and time types, which may end in a time-zone offset
 ZONED_TYPES = {
     XSD + t
@@ -230,7 +232,10 @@ def _text_problems(text: str, focus: str) -> list[Problem]:
 
 
 def _mixed_script_word(text: str) -> str | None:
-    """The first word whose letters come from two alphabets, in time linear in the text."""
+    """The first word whose letters come from two alphabets, in the text's first
+    ``NAME_LENGTH`` characters: look-alike spellings are names, and a text of megabytes
+    would cost seconds word by word."""
+    text = text[:NAME_LENGTH]
     if text.isascii():
         return None
     alphabet = {c: _alphabet(c) for c in set(text)}

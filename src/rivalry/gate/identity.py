@@ -58,7 +58,9 @@ def normalise(label: str) -> str:
         text = label.casefold()
     else:
         text = unicodedata.normalize("NFKD", label).casefold()
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        # one look-up per distinct character, not per character: labels may be megabytes
+        marks = {ord(c): None for c in set(text) if unicodedata.combining(c)}
+        text = text.translate(marks)
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
