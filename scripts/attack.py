@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]  # the harness reuses test helpers
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]  # tools/ and test helpers
 
 from attacks import changes, gate, sparql  # noqa: E402
 from attacks.outcome import KINDS, Trial  # noqa: E402

@@ -27,7 +27,8 @@ import pyoxigraph as ox
 from rich.console import Console
 from rich.progress import Progress
 
-from rivalry.bench_report import OUT, machine_details, markdown_table
+import _repo_root  # noqa: F401  (puts tools/ on the path)
+from tools.bench_report import OUT, machine_details, markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = {"k": 1_000, "m": 1_000_000}
@@ -68,7 +69,7 @@ def quantile(values: list[float], q: int) -> float:
 
 
 def stage_generate(work: Path, size: int, _args) -> dict:
-    from rivalry.synthetic import generate
+    from tools.synthetic import generate
 
     data = generate(size)
     project = work / "project"
@@ -89,8 +90,8 @@ def stage_generate(work: Path, size: int, _args) -> dict:
 
 
 def stage_build(work: Path, _size: int, _args) -> dict:
-    from rivalry.build import build
-    from rivalry.project import Project
+    from rivalry.kernel.paths import Project
+    from rivalry.store.build import build
 
     project = Project.locate(work / "project", work / "store")
     total, result = seconds(lambda: build(project, owl=False))
@@ -106,7 +107,7 @@ def stage_build(work: Path, _size: int, _args) -> dict:
 
 
 def stage_owl(work: Path, _size: int, _args) -> dict:
-    from rivalry.store import open_store
+    from rivalry.store.embedded import open_store
     from rivalry.validate.owl import owl_problems
 
     store = open_store(work / "store")
@@ -119,8 +120,8 @@ def stage_baseline(work: Path, size: int, args) -> dict:
     import pyshacl
     import rdflib
 
-    from rivalry.load import load_vocabulary, to_rdflib
-    from rivalry.project import Project
+    from rivalry.kernel.paths import Project
+    from rivalry.load.parse import load_vocabulary, to_rdflib
     from rivalry.validate.sparql_shapes import without_sparql
 
     def parse() -> rdflib.Graph:
@@ -148,7 +149,7 @@ def stage_baseline(work: Path, size: int, args) -> dict:
 
 
 def _bindings(store, query, meta: dict) -> dict:
-    from rivalry.query.run import bind
+    from rivalry.query.execute import bind
 
     given = {}
     for param in query.params:
@@ -164,7 +165,7 @@ def _bindings(store, query, meta: dict) -> dict:
 
 def stage_queries(work: Path, _size: int, args) -> dict:
     from rivalry.query.catalogue import load_catalogue
-    from rivalry.query.run import execute
+    from rivalry.query.execute import execute
 
     meta = json.loads((work / "meta.json").read_text())
     rows = []
@@ -199,10 +200,10 @@ def stage_queries(work: Path, _size: int, args) -> dict:
 def stage_gate(work: Path, size: int, args) -> dict:
     from rivalry import reason
     from rivalry.gate.check import check_change
-    from rivalry.load import Sources, load_vocabulary
-    from rivalry.project import Project
-    from rivalry.synthetic import change_set, generate
-    from rivalry.validate.run import validate
+    from rivalry.kernel.paths import Project
+    from rivalry.load.parse import Sources, load_vocabulary
+    from rivalry.validate.layers import validate
+    from tools.synthetic import change_set, generate
 
     project = Project.locate(ROOT)
     vocabulary = load_vocabulary(project)
@@ -231,8 +232,8 @@ def stage_gate(work: Path, size: int, args) -> dict:
 
 
 def stage_serve(work: Path, _size: int, args) -> dict:
-    from rivalry.http_load import load
-    from rivalry.serve.loopback import free_port, wait_until_listening
+    from tools.http_load import load
+    from tools.loopback import free_port, wait_until_listening
 
     meta = json.loads((work / "meta.json").read_text())
     oxigraph = str(Path(sys.executable).with_name("oxigraph"))

@@ -17,13 +17,14 @@ from functools import partial
 
 from rich.progress import track
 
+import _repo_root  # noqa: F401  (puts tools/ on the path)
 from rivalry import reason
-from rivalry.bench_report import write_report
-from rivalry.load import Sources, load_vocabulary
-from rivalry.project import Project
-from rivalry.query import catalogue, run
-from rivalry.stats import collect
-from rivalry.synthetic import generate, rivalry_layer
+from rivalry.analysis.stats import collect
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import Sources, load_vocabulary
+from rivalry.query import catalogue, execute
+from tools.bench_report import write_report
+from tools.synthetic import generate, rivalry_layer
 
 
 def median_seconds(action, repeat: int) -> tuple[float, object]:
@@ -53,8 +54,8 @@ def measure(project: Project, size: int, repeat: int) -> list[dict]:
     rows = []
     for name, params in cases:
         query = catalogue.find(project.queries_dir, name)
-        bindings = run.bind(store, query, params)
-        ask = partial(run.execute, store, query.text, bindings)
+        bindings = execute.bind(store, query, params)
+        ask = partial(execute.execute, store, query.text, bindings)
         seconds, answer = median_seconds(lambda ask=ask: list(ask()), repeat)
         label = " ".join(f"{k}={v.rsplit('/', 1)[-1]}" for k, v in params.items())
         rows.append(

@@ -19,8 +19,8 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from rivalry.load import ParseError, parse_csv_facts, parse_file
-    from rivalry.project import Project
+    from rivalry.kernel.paths import Project
+    from rivalry.load.parse import ParseError, parse_csv_facts, parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".rivalry" / "fuzz" / "corpus"

@@ -15,9 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rivalry.bench_report import write_report
-from rivalry.http_load import MIX, PATHOLOGICAL, load
-from rivalry.serve.loopback import free_port, wait_until_listening
+import _repo_root  # noqa: F401  (puts tools/ on the path)
+from tools.bench_report import write_report
+from tools.http_load import MIX, PATHOLOGICAL, load
+from tools.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 

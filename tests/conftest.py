@@ -15,11 +15,11 @@ import pytest
 
 import scorecard
 from canary import Canary
-from rivalry.build import BuildResult, build
-from rivalry.load import Sources, load_project
-from rivalry.project import Project
-from rivalry.serve.loopback import free_port, wait_until_listening
-from rivalry.store import open_store
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import Sources, load_project
+from rivalry.store.build import BuildResult, build
+from rivalry.store.embedded import open_store
+from tools.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"

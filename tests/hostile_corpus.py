@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-from rivalry.csv_template import COLUMNS
+from rivalry.load.csv_template import COLUMNS
 
 HEAD = """@prefix tr: <https://w3id.org/tech-rivalry/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.load import FORMATS
-from rivalry.vocab import PREFIXES
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.load.parse import FORMATS
 
 
 def canonical(quads: Iterable[ox.Quad | ox.Triple]) -> set[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rivalry.serve.loopback import free_port, wait_until_listening
+from tools.loopback import free_port, wait_until_listening
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, rivalry
-from rivalry.serve.loopback import free_port, wait_until_listening
-from rivalry.vocab import GRAPH, ID, RDFS, TR
+from rivalry.kernel.namespaces import GRAPH, ID, RDFS, TR
+from tools.loopback import free_port, wait_until_listening
 
 DEEP = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c LIMIT 1"

@@ -8,10 +8,10 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from rivalry.build import build
-from rivalry.project import Project
-from rivalry.store import open_store
-from rivalry.vocab import INFERRED_GRAPH
+from rivalry.kernel.namespaces import INFERRED_GRAPH
+from rivalry.kernel.paths import Project
+from rivalry.store.build import build
+from rivalry.store.embedded import open_store
 
 pytestmark = pytest.mark.owl
 

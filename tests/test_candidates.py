@@ -6,13 +6,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from rivalry.load import Sources, load_project, load_vocabulary, to_rdflib
-from rivalry.synthetic import change_set, generate
+from rivalry.kernel.namespaces import ID, TR, XSD
+from rivalry.load.parse import Sources, load_project, load_vocabulary, to_rdflib
 from rivalry.validate.candidates import candidates
-from rivalry.validate.run import _core_problems, _default_graph
+from rivalry.validate.layers import _core_problems, _default_graph
 from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import without_sparql
-from rivalry.vocab import ID, TR, XSD
+from tools.synthetic import change_set, generate
 
 
 def found(problems) -> list[tuple]:

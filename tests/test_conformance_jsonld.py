@@ -16,7 +16,7 @@ import json
 import pytest
 
 from rdf_equal import isomorphic
-from rivalry.load import ParseError, parse_file
+from rivalry.load.parse import ParseError, parse_file
 from scorecard import record
 from w3c_manifest import W3C
 

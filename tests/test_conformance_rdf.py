@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from rdf_equal import isomorphic
-from rivalry.load import ParseError, parse_file
+from rivalry.load.parse import ParseError, parse_file
 from scorecard import record
 from w3c_manifest import W3C, entries
 

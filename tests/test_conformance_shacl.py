@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from rivalry.load import parse_file, to_rdflib
+from rivalry.load.parse import parse_file, to_rdflib
 from rivalry.validate.shacl import shacl_problems
 from scorecard import record
 from w3c_manifest import MF, SHT, W3C, manifest_graph, read_list

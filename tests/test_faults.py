@@ -17,9 +17,9 @@ import pytest
 from conftest import ROOT, fingerprint, project_copy, rivalry, served
 from rdf_equal import canonical, write
 from rivalry.gate import merge
-from rivalry.load import FORMATS, Sources, parse_file
-from rivalry.project import Project
-from rivalry.vocab import GRAPH, ID, PREFIXES, RDFS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDFS, TR, XSD
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import FORMATS, Sources, parse_file
 from scorecard import record
 from test_conformance_sparql import send
 

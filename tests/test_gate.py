@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, project_copy, rivalry
 from rivalry.gate.check import check
-from rivalry.load import ParseError
+from rivalry.load.parse import ParseError
 from scorecard import record
 
 GATE = Path(__file__).parent / "gate"

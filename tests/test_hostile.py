@@ -20,7 +20,7 @@ import pytest
 import hostile_corpus
 from conftest import fingerprint, project_copy, rivalry
 from rivalry.gate.check import check
-from rivalry.load import ParseError
+from rivalry.load.parse import ParseError
 from scorecard import record
 
 # cases the gate accepts on purpose, with the warning it must give

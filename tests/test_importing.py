@@ -12,8 +12,8 @@ import pytest
 
 from conftest import project_copy, rivalry
 from rivalry.gate.check import check_change
-from rivalry.importing.run import prepare
-from rivalry.vocab import PREFIXES
+from rivalry.importing.prepare import prepare
+from rivalry.kernel.namespaces import PREFIXES
 from test_gate import snapshot
 
 SAMPLES = Path(__file__).parent / "importing"

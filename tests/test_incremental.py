@@ -9,9 +9,9 @@ import pytest
 
 from rivalry import reason
 from rivalry.gate.check import check_change
-from rivalry.load import Sources, load_vocabulary
-from rivalry.synthetic import change_set, generate
-from rivalry.validate.run import validate
+from rivalry.load.parse import Sources, load_vocabulary
+from rivalry.validate.layers import validate
+from tools.synthetic import change_set, generate
 
 
 @pytest.mark.parametrize(("size", "broken"), [(2000, 0), (4000, 9)])

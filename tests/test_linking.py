@@ -13,8 +13,8 @@ import pytest
 
 import servers
 from conftest import project_copy, rivalry
-from rivalry.serve.loopback import free_port
 from test_gate import snapshot
+from tools.loopback import free_port
 
 SAMPLES = Path(__file__).parent / "importing"
 WD = "http://www.wikidata.org/entity/"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import scorecard
 from conftest import served
-from rivalry.http_load import MIX, PATHOLOGICAL, load
+from tools.http_load import MIX, PATHOLOGICAL, load
 
 SECONDS = 3
 

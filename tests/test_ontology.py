@@ -7,8 +7,8 @@ import owlready2
 import pyoxigraph as ox
 import pytest
 
+from rivalry.kernel.namespaces import OWL, RDF, RDFS, SH, SKOS, TR
 from rivalry.validate.owl import is_consistent
-from rivalry.vocab import OWL, RDF, RDFS, SH, SKOS, TR
 
 ONTOLOGY_IRI = "https://w3id.org/tech-rivalry/ontology"
 

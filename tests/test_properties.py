@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rdf_equal import canonical, write
-from rivalry.load import FORMATS, load_change, parse_file, to_rdflib
-from rivalry.vocab import ID, TR, XSD
+from rivalry.kernel.namespaces import ID, TR, XSD
+from rivalry.load.parse import FORMATS, load_change, parse_file, to_rdflib
 from scorecard import record
 
 EXAMPLES = settings(

@@ -25,9 +25,9 @@ import rdflib
 from pyld import jsonld
 
 from conftest import rivalry
+from rivalry.kernel.namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR
 from rivalry.publish import release as releasing
 from rivalry.publish.dumps import CONTEXT_URL
-from rivalry.vocab import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR
 from servers import apache, required
 
 DATE = "2026-11-28"

@@ -15,7 +15,7 @@ import pytest
 
 import servers
 from conftest import rivalry
-from rivalry.push import UNION_GRAPH
+from rivalry.push.transfer import UNION_GRAPH
 from rivalry.query import catalogue
 
 CATALOGUE = catalogue.load_catalogue(Path(__file__).resolve().parents[1] / "queries")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rivalry.query import catalogue, run
+from rivalry.query import catalogue, execute
 from rivalry.query.render import short
 
 GOLDENS = Path(__file__).parent / "goldens"
@@ -23,7 +23,7 @@ QUERIES = catalogue.load_catalogue(Path(__file__).resolve().parents[1] / "querie
 
 def answer(store, name: str, **params) -> list[dict[str, str]]:
     query = catalogue.find(Path(__file__).resolve().parents[1] / "queries", name)
-    result = run.execute(store, query.text, run.bind(store, query, params))
+    result = execute.execute(store, query.text, execute.bind(store, query, params))
     variables = [v.value for v in result.variables]
     return [{v: short(row[v]) for v in variables} for row in result]
 
@@ -163,6 +163,6 @@ def test_entity_parameter_accepts_a_label(store):
 
 def test_hostile_parameter_is_bound_not_injected(store):
     hostile = 'x" } UNION { ?s ?p ?o } #'
-    with pytest.raises(run.ParamError):
+    with pytest.raises(execute.ParamError):
         answer(store, "entity", entity=hostile)
     assert answer(store, "contested-claims", matter="matter:none") == []

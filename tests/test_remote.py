@@ -15,7 +15,7 @@ import pytest
 import servers
 from conftest import rivalry
 from rivalry.query import catalogue
-from rivalry.serve.loopback import free_port, wait_until_listening
+from tools.loopback import free_port, wait_until_listening
 
 
 @pytest.fixture(scope="module")

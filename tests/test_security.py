@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, served
-from rivalry.vocab import GRAPH, ID, RDFS, TR
+from rivalry.kernel.namespaces import GRAPH, ID, RDFS, TR
 from scorecard import record
 from test_conformance_sparql import send
 
@@ -92,10 +92,10 @@ SPARQL_SYNTAX = re.compile(
 )
 # functions that build SPARQL text from trusted parts, each with why it is safe
 ALLOWED = {
-    "query/run.py:with_values": "terms are written by pyoxigraph's serialiser (escaped "
+    "query/execute.py:with_values": "terms are written by pyoxigraph's serialiser (escaped "
     "N-Triples): a VALUES block, which Oxigraph plans joins from and remote endpoints need",
-    "reason.py:<module>": "fixed text around the project's own inferred-graph IRI",
-    "reason.py:as_insert": "rewrites the project's own rule files (ontology/rules/*.rq)",
+    "reason/rules.py:<module>": "fixed text around the project's own inferred-graph IRI",
+    "reason/rules.py:as_insert": "rewrites the project's own rule files (ontology/rules/*.rq)",
     "validate/candidates.py:_value_violation": "compiles the project's shapes; every term is "
     "written by pyoxigraph's serialiser",
     "validate/candidates.py:some_value": "part of _value_violation's compiler",
@@ -103,7 +103,8 @@ ALLOWED = {
     "query/remote.py:declared": "the project's own prefix table",
     "validate/sparql_shapes.py:query": "IRIs from the project's shapes files",
     "serve/app.py:editor": "the editor's prefilled text, shown in a textarea, never run as built",
-    "push.py:_update_replace": "INSERT DATA of triples and a graph IRI written by pyoxigraph's "
+    "push/transfer.py:_update_replace": "INSERT DATA of triples and a graph IRI written by "
+    "pyoxigraph's "
     "N-Triples serialiser, the only way to send data by SPARQL Update",
 }
 

@@ -23,8 +23,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import ROOT
-from rivalry.serve.html import Linker
-from rivalry.serve.loopback import free_port, wait_until_listening
+from rivalry.web.html import Linker
+from tools.loopback import free_port, wait_until_listening
 
 SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
 

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import CASES, built_project, rivalry
-from rivalry import synthetic
-from rivalry.load import parse_file
-from rivalry.stats import collect
-from rivalry.store import open_store
-from rivalry.vocab import GRAPH, RDF, TR
+from rivalry.analysis.stats import collect
+from rivalry.kernel.namespaces import GRAPH, RDF, TR
+from rivalry.load.parse import parse_file
+from rivalry.store.embedded import open_store
 from test_queries import answer
+from tools import synthetic
 
 DESCRIBES = ox.NamedNode(TR + "describesGraph")
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import hostile_corpus
 from hostile_corpus import HEAD
-from rivalry.csv_template import COLUMNS
-from rivalry.vocab import GRAPH, ID
+from rivalry.kernel.namespaces import GRAPH, ID
+from rivalry.load.csv_template import COLUMNS
 from test_hostile import WARNED
 
 

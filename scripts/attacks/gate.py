@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from attacks import changes
 from attacks.outcome import Trial
 from attacks.workspace import Run, Workspace
-from rivalry.vocab import GRAPH
+from rivalry.kernel.namespaces import GRAPH
 
 
 def _judge_run(trial: Trial, run: Run, what: str, limit: float) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from attacks.outcome import Trial
-from rivalry.serve.loopback import free_port, wait_until_listening
+from tools.loopback import free_port, wait_until_listening
 
 CANARY_SECONDS = 5.0  # the home page or ASK {} slower than this counts as broken or stalled
 DEADLINE = 3  # the server's --timeout

@@ -24,18 +24,18 @@ from rich.table import Table
 from SPARQLWrapper import SPARQLExceptions
 
 from rivalry import __version__
-from rivalry.build import build as run_build
 from rivalry.gate import merge
 from rivalry.gate.check import change_files, check_change, load_submission
 from rivalry.gate.check import check as gate_check
-from rivalry.load import ParseError
-from rivalry.project import Project
-from rivalry.query import catalogue, guard, remote, render, run
+from rivalry.kernel.namespaces import PREFIXES, compact
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import ParseError
+from rivalry.query import catalogue, execute, guard, remote, render
 from rivalry.serve.workers import MEMORY_LIMIT
-from rivalry.store import StoreMissing, open_store, settle
+from rivalry.store.build import build as run_build
+from rivalry.store.embedded import StoreMissing, open_store, settle
+from rivalry.validate.layers import check_project
 from rivalry.validate.report import Report
-from rivalry.validate.run import check_project
-from rivalry.vocab import PREFIXES, compact
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
@@ -362,7 +362,7 @@ import_app.command("ftm", help=FTM_HELP + IMPORT_EXIT)(_import_verb("ftm"))
 
 
 def _import(family, file, retrieved, url, fmt, project, store, owl) -> None:
-    from rivalry.importing.run import already_imported, prepare
+    from rivalry.importing.prepare import already_imported, prepare
 
     proj = Project.locate(project, store)
     _existing([file])
@@ -573,7 +573,7 @@ def query(
         guard.check(entry.text)  # before the engine, whose parser would crash on deep nesting
         given = dict(_split_param(p) for p in param or [])
         if endpoint:
-            bindings = run.bind(None, entry, given)
+            bindings = execute.bind(None, entry, given)
             body = remote.remote_query(
                 endpoint, entry.text, bindings, fmt, default_graph=default_graph
             )
@@ -583,9 +583,9 @@ def query(
                 sys.stdout.buffer.write(body)
             return
         db = open_store(proj.store_path)
-        bindings = run.bind(db, entry, given)
-        result = run.execute(db, entry.text, bindings)
-    except (catalogue.CatalogueError, run.ParamError, StoreMissing) as error:
+        bindings = execute.bind(db, entry, given)
+        result = execute.execute(db, entry.text, bindings)
+    except (catalogue.CatalogueError, execute.ParamError, StoreMissing) as error:
         raise fail(str(error)) from None
     except guard.QueryRefused as error:
         raise fail(f"{name}:{error}") from None
@@ -609,7 +609,7 @@ def _resolve(proj: Project, name: str) -> catalogue.CatalogueQuery:
 def _split_param(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise run.ParamError(f"--param {text!r}: write it as name=value")
+        raise execute.ParamError(f"--param {text!r}: write it as name=value")
     return key.strip(), value
 
 
@@ -636,7 +636,7 @@ def stats(
     the source itself. Exit codes: 0 success; 1 some facts have no source; 2 usage error
     or no store.
     """
-    from rivalry.stats import collect
+    from rivalry.analysis.stats import collect
 
     proj = Project.locate(project, store)
     try:

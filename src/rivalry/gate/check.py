@@ -22,12 +22,12 @@ from rivalry.gate.contested import contested_problems
 from rivalry.gate.forbidden import forbidden_problems
 from rivalry.gate.identity import identity_problems
 from rivalry.gate.neighbourhood import neighbourhood
-from rivalry.load import ParseError, Sources, load_change, load_vocabulary
-from rivalry.locate import Locator
-from rivalry.project import BadGraphName, Project
+from rivalry.kernel.namespaces import GRAPH
+from rivalry.kernel.paths import BadGraphName, Project
+from rivalry.load.parse import ParseError, Sources, load_change, load_vocabulary
+from rivalry.validate.layers import located, validate
+from rivalry.validate.locate import Locator
 from rivalry.validate.report import Report
-from rivalry.validate.run import located, validate
-from rivalry.vocab import GRAPH
 
 # the most statements one submission may bring: the checks grow with the change's size
 CHANGE_LIMIT = 50_000

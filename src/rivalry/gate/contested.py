@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from rivalry.load import Sources
+from rivalry.kernel.namespaces import PREFIXES, TR, compact
+from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
-from rivalry.vocab import PREFIXES, TR, compact
 
 MATTER = ox.NamedNode(TR + "matter")
 

@@ -15,9 +15,7 @@ import unicodedata
 
 import pyoxigraph as ox
 
-from rivalry.load import Sources
-from rivalry.validate.report import Problem
-from rivalry.vocab import (
+from rivalry.kernel.namespaces import (
     BASE,
     GENID,
     GRAPH,
@@ -34,6 +32,8 @@ from rivalry.vocab import (
     XSD,
     compact,
 )
+from rivalry.load.parse import Sources
+from rivalry.validate.report import Problem
 
 RESERVED_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH}
 SCHEMES = ("http://", "https://", "urn:")

@@ -11,10 +11,10 @@ from collections import defaultdict
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.load import Sources
+from rivalry.kernel.namespaces import ID, PREFIXES, RDF, RDFS, SKOS, TR, compact
+from rivalry.load.parse import Sources
 from rivalry.validate.provenance import DESCRIBES, second_source
 from rivalry.validate.report import Problem
-from rivalry.vocab import ID, PREFIXES, RDF, RDFS, SKOS, TR, compact
 
 TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")

@@ -39,9 +39,9 @@ import pyoxigraph as ox
 
 from rivalry import reason
 from rivalry.gate.neighbourhood import neighbourhood
-from rivalry.load import Sources, load_vocabulary
-from rivalry.project import BadGraphName, Project
-from rivalry.vocab import ID, PREFIXES, RDF, TR, XSD
+from rivalry.kernel.namespaces import ID, INFERRED_GRAPH, PREFIXES, RDF, TR, XSD
+from rivalry.kernel.paths import BadGraphName, Project
+from rivalry.load.parse import Sources, load_vocabulary
 
 
 class MergeError(Exception):
@@ -321,7 +321,7 @@ def _union_and_inferences(project: Project, store: ox.Store, facts: list[ox.Quad
         facts=[*neighbourhood(store, touched), *facts],
     )
     local = reason.materialised(context, project.rules_dir)
-    inferred_graph = ox.NamedNode(reason.INFERRED_GRAPH)
+    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
     extra = [ox.Quad(q.subject, q.predicate, q.object, reason.UNION) for q in facts]
     for q in local.quads_for_pattern(None, None, None, inferred_graph):
         present = store.quads_for_pattern(q.subject, q.predicate, q.object, reason.UNION)

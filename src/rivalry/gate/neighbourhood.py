@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from rivalry.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, TR
+from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, TR
 
 _NOT_FACTS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH}
 DESCRIBES = ox.NamedNode(TR + "describesGraph")

@@ -10,7 +10,6 @@ import io
 import json
 from pathlib import Path
 
-from rivalry.csv_template import checked_header
 from rivalry.importing.records import (
     InputError,
     ListedOn,
@@ -19,7 +18,8 @@ from rivalry.importing.records import (
     country_code,
     full_date,
 )
-from rivalry.json_guard import JsonLimitError, guard
+from rivalry.load.csv_template import checked_header
+from rivalry.load.json_guard import JsonLimitError, guard
 
 COLUMNS = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",

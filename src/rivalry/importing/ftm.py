@@ -21,7 +21,7 @@ from rivalry.importing.records import (
     country_code,
     full_date,
 )
-from rivalry.json_guard import JsonLimitError, guard
+from rivalry.load.json_guard import JsonLimitError, guard
 
 KINDS = {"Company": "firm", "Organization": "organisation", "LegalEntity": "organisation",
          "Person": "person"}  # fmt: skip

@@ -13,11 +13,11 @@ from pathlib import Path
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.csv_template import slug
 from rivalry.gate.identity import normalise
 from rivalry.importing.reconcile import Reconciler
 from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
-from rivalry.vocab import GRAPH, ID, RDF, RDFS, SKOS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, RDF, RDFS, SKOS, TR, XSD
+from rivalry.load.csv_template import slug
 
 WD = "http://www.wikidata.org/entity/"
 CLASSES = {"firm": TR + "Firm", "organisation": TR + "Organisation", "person": TR + "Person"}

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from rivalry.gate.identity import EXACT, ISO, normalise
-from rivalry.vocab import PREFIXES
+from rivalry.kernel.namespaces import PREFIXES
 
 NAMES_OF_TYPE = """
 SELECT DISTINCT ?type ?entity ?name WHERE {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 
-from rivalry.csv_template import CsvError
+from rivalry.load.csv_template import CsvError
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

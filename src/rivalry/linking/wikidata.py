@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from rivalry import __version__
-from rivalry.vocab import GRAPH, ID, PREFIXES, RDF, SKOS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDF, SKOS, TR, XSD
 
 WD = "http://www.wikidata.org/entity/"
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"

@@ -12,8 +12,8 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import BASE, DCTERMS, FOAF, ID, PREFIXES, RDF, XSD
 from rivalry.publish.dumps import Dump
-from rivalry.vocab import BASE, DCTERMS, FOAF, ID, PREFIXES, RDF, XSD
 
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.vocab import BASE, DCTERMS, GRAPH, PREFIXES, PROV, RDF, XSD
+from rivalry.kernel.namespaces import BASE, DCTERMS, GRAPH, PREFIXES, PROV, RDF, XSD
 
 CHANGES = BASE + "changes/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"

@@ -8,10 +8,10 @@ from html import escape
 
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import TR, compact
 from rivalry.publish.site import nav
 from rivalry.query.catalogue import CatalogueQuery
-from rivalry.serve import html, pages
-from rivalry.vocab import TR, compact
+from rivalry.web import html, pages
 
 TERMS = """
 SELECT ?term ?kind ?label ?definition

@@ -13,11 +13,11 @@ from pathlib import Path
 import pyshacl
 import rdflib
 
-from rivalry.project import Project
+from rivalry.kernel.namespaces import BASE
+from rivalry.kernel.paths import Project
 from rivalry.publish import describe, diff, docs, dumps, site
 from rivalry.query.catalogue import load_catalogue
-from rivalry.store import open_store
-from rivalry.vocab import BASE
+from rivalry.store.embedded import open_store
 
 DCAT_SHAPES = Path(__file__).with_name("dcat-shapes.ttl")
 

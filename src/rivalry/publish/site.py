@@ -10,9 +10,9 @@ from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import BASE, ID, PREFIXES, compact
 from rivalry.publish.dumps import Dump, entity_document
-from rivalry.serve import html, pages
-from rivalry.vocab import BASE, ID, PREFIXES, compact
+from rivalry.web import html, pages
 
 # an entity page lives at id/<kind>/<key>.html: two levels below the site's root
 ENTITY_ROOT = "../../"

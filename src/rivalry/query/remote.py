@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from rivalry.formats import media_type
-from rivalry.query.run import with_values
-from rivalry.vocab import PREFIXES
+from rivalry.kernel.formats import media_type
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.query.execute import with_values
 
 
 def declared(text: str) -> str:

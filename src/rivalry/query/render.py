@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.kernel.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.kernel.namespaces import PREFIXES, compact
 from rivalry.query.cells import SPREADSHEET_SAFE
-from rivalry.vocab import PREFIXES, compact
 
 FORMATS = ("table", *SELECT_FORMATS, *GRAPH_FORMATS)
 MIN_COLUMN_WIDTH = 14  # below this a column wraps into an unreadable strip

@@ -24,10 +24,10 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from rivalry.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
-from rivalry.project import Project
-from rivalry.query import catalogue, guard, run
-from rivalry.serve import html, pages
+from rivalry.kernel.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.kernel.namespaces import BASE, PREFIXES, compact
+from rivalry.kernel.paths import Project
+from rivalry.query import catalogue, execute, guard
 from rivalry.serve.limits import BodyTooLarge, Guard, arrival, read_body
 from rivalry.serve.workers import (
     MEMORY_LIMIT,
@@ -41,8 +41,8 @@ from rivalry.serve.workers import (
     WorkerPool,
     to_tuple,
 )
-from rivalry.store import open_store
-from rivalry.vocab import BASE, PREFIXES, compact
+from rivalry.store.embedded import open_store
+from rivalry.web import html, pages
 
 LONG_QUERY = 64 * 1024  # vetted off the event loop beyond this many characters
 
@@ -332,8 +332,8 @@ class Server:
         try:
             entry = catalogue.find(self.project.queries_dir, name)
             given = {k: v for k, v in request.query_params.items() if k != "format"}
-            bindings = run.bind(self.lookups, entry, given)
-        except (catalogue.CatalogueError, run.ParamError) as err:
+            bindings = execute.bind(self.lookups, entry, given)
+        except (catalogue.CatalogueError, execute.ParamError) as err:
             return _error(400, str(err))
         job = Request(
             entry.text,

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from rivalry.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.kernel.formats import GRAPH_FORMATS, SELECT_FORMATS
+from rivalry.kernel.namespaces import PREFIXES
 from rivalry.query.cells import SPREADSHEET_SAFE
-from rivalry.query.run import WHERE, with_values
-from rivalry.vocab import PREFIXES
+from rivalry.query.execute import WHERE, with_values
 
 
 class QueryError(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from rivalry.vocab import OWL, PREFIXES, RDF, RDFS, SH, XSD, compact
+from rivalry.kernel.namespaces import OWL, PREFIXES, RDF, RDFS, SH, XSD, compact
 
 # each shape compiles to a FILTER expression on ?this, true when ?this may fail the shape
 ALL, NONE = "true", "false"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from rivalry.locate import Locator
+from rivalry.kernel.namespaces import INFERRED_GRAPH, PREFIXES, RDF, TR, compact
+from rivalry.validate.locate import Locator
 from rivalry.validate.report import Problem
-from rivalry.vocab import INFERRED_GRAPH, PREFIXES, RDF, TR, compact
 
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
 TYPE = ox.NamedNode(RDF + "type")

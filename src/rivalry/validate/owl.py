@@ -16,8 +16,8 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import PREFIXES, XSD, compact
 from rivalry.validate.report import Problem
-from rivalry.vocab import PREFIXES, XSD, compact
 
 _UNSUPPORTED = {XSD + "date", XSD + "gYear"}
 RULE = "owl-consistency"

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from rivalry.load import Sources
+from rivalry.kernel.namespaces import TR, compact
+from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
-from rivalry.vocab import TR, compact
 
 DESCRIBES = ox.NamedNode(TR + "describesGraph")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.vocab import SH, TRSH, XSD
+from rivalry.kernel.namespaces import SH, TRSH, XSD
 
 SEVERITIES = ("violation", "warning", "info")
 

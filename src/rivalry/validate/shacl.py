@@ -8,8 +8,8 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
+from rivalry.kernel.namespaces import compact
 from rivalry.validate.report import Problem
-from rivalry.vocab import compact
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import PREFIXES, SH, compact
 from rivalry.validate.report import Problem
-from rivalry.vocab import PREFIXES, SH, compact
 
 SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 

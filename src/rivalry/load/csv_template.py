@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.vocab import GRAPH, ID, PREFIXES, RDF, RDFS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDF, RDFS, TR, XSD
 
 COLUMNS = (
     "subject", "relation", "object", "value", "language", "start", "end",

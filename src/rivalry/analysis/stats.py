@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rivalry.build import count_classes
-from rivalry.query import run
-from rivalry.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR, XSD
+from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR, XSD
+from rivalry.query import execute
+from rivalry.store.build import count_classes
 
 VOCABULARY = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
 DESCRIBES = ox.NamedNode(TR + "describesGraph")
@@ -200,17 +200,17 @@ def collect(store: ox.Store) -> Stats:
     for name, count in count_classes(store).items():
         stats.add("entities by class", f"tr:{name}", count)
 
-    [events] = list(run.execute(store, EVENTS))
+    [events] = list(execute.execute(store, EVENTS))
     stats.add("events", "events", int(events["events"].value))
     stats.add("events", "with an exact day", int(events["onDate"].value))
 
-    [claims] = list(run.execute(store, CLAIMS))
-    [contested] = list(run.execute(store, CONTESTED))
+    [claims] = list(execute.execute(store, CLAIMS))
+    [contested] = list(execute.execute(store, CONTESTED))
     stats.add("claims", "claims", int(claims["claims"].value))
     stats.add("claims", "matters", int(claims["matters"].value))
     stats.add("claims", "contested matters", int(contested["contested"].value))
 
-    for row in run.execute(store, INSTRUMENTS):
+    for row in execute.execute(store, INSTRUMENTS):
         stats.add("instruments", row["kind"].value, int(row["n"].value), group=row["state"].value)
 
     stats.add("date span", "earliest", min(scan.dates, default=""))
@@ -223,7 +223,7 @@ def collect(store: ox.Store) -> Stats:
 def _sources(stats: Stats, store: ox.Store) -> None:
     kinds: dict[str, str] = {}
     publishers: dict[str, str] = {}
-    for row in run.execute(store, SOURCES):
+    for row in execute.execute(store, SOURCES):
         source = row["source"].value
         kind = row["kind"].value if row["kind"] else "unspecified"
         # a document typed both official and news counts as official

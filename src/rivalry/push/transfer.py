@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
-from rivalry.vocab import GRAPH
+from rivalry.kernel.namespaces import GRAPH
 
 UNION_GRAPH = GRAPH + "union"
 CHUNK = 5_000  # triples per INSERT DATA: under the statement-size limits of common servers

@@ -8,9 +8,9 @@ from html import escape
 
 import pyoxigraph as ox
 
-from rivalry.formats import SELECT_FORMATS
-from rivalry.serve.html import Linker, table
-from rivalry.vocab import PREFIXES, TR
+from rivalry.kernel.formats import SELECT_FORMATS
+from rivalry.kernel.namespaces import PREFIXES, TR
+from rivalry.web.html import Linker, table
 
 DESCRIBE = """
 SELECT ?entity ?direction ?p ?o ?oLabel ?graph ?source ?sourceTitle WHERE {

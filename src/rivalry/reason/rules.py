@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.load import Sources
-from rivalry.vocab import INFERRED_GRAPH, PREFIXES
+from rivalry.kernel.namespaces import INFERRED_GRAPH, PREFIXES
+from rivalry.load.parse import Sources
 
 OWL_RULES = {
     "subclass": """

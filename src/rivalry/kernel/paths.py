@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rivalry.vocab import GRAPH
+from rivalry.kernel.namespaces import GRAPH
 
 RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
 # a source id, which names both the source's graph and its file graph/sources/<id>.trig:
@@ -58,7 +58,7 @@ def _default_root() -> Path:
     env = os.environ.get("RIVALRY_PROJECT")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.vocab import GRAPH, ID, RDF, RDFS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, RDF, RDFS, TR, XSD
 
 TRIPLES_PER_FIRM = 20  # about what one firm brings (firm, chip, event, claim, rule share)
 FIRMS_PER_SOURCE = 20

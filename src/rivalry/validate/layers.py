@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import rdflib
 
 from rivalry import reason
-from rivalry.load import Sources, load_project, to_rdflib
-from rivalry.locate import Locator
-from rivalry.project import Project
+from rivalry.kernel.namespaces import compact
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import Sources, load_project, to_rdflib
 from rivalry.validate.candidates import candidates, surroundings
 from rivalry.validate.derived import (
     Derivation,
@@ -23,12 +23,12 @@ from rivalry.validate.derived import (
     inferred_quads,
     key,
 )
+from rivalry.validate.locate import Locator
 from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
 from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
-from rivalry.vocab import compact
 
 
 def validate(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.load import FORMATS, graph_key
-from rivalry.vocab import PREFIXES
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.load.parse import FORMATS, graph_key
 
 
 class Locator:

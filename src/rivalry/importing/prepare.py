@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from rivalry.csv_template import CsvError
 from rivalry.importing.csl import parse_csl
 from rivalry.importing.ftm import parse_ftm
 from rivalry.importing.mapping import Mapped, Mapper
 from rivalry.importing.reconcile import Ambiguous
 from rivalry.importing.records import full_date
-from rivalry.load import ParseError, Sources
+from rivalry.load.csv_template import CsvError
+from rivalry.load.parse import ParseError, Sources
 
 READERS = {"csl": parse_csl, "ftm": parse_ftm}
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry import reason, store
-from rivalry.load import load_project
-from rivalry.project import Project
+from rivalry.kernel.namespaces import INFERRED_GRAPH, PREFIXES, TR
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import load_project
+from rivalry.validate.layers import validate
 from rivalry.validate.report import Report
-from rivalry.validate.run import validate
-from rivalry.vocab import INFERRED_GRAPH, PREFIXES, TR
 
 COUNT_BY_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {

@@ -12,8 +12,8 @@ import re
 
 import pyoxigraph as ox
 
+from rivalry.kernel.namespaces import PREFIXES, XSD
 from rivalry.query.catalogue import CatalogueQuery, Param
-from rivalry.vocab import PREFIXES, XSD
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes any script's
 

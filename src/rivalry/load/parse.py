@@ -19,10 +19,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import rdflib
 
-from rivalry.csv_template import CsvError, parse_csv
-from rivalry.json_guard import JsonLimitError, guard
-from rivalry.project import Project
-from rivalry.vocab import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH, XSD
+from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH, XSD
+from rivalry.kernel.paths import Project
+from rivalry.load.csv_template import CsvError, parse_csv
+from rivalry.load.json_guard import JsonLimitError, guard
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,

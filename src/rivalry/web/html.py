@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote, urlencode
 
-from rivalry.vocab import compact
+from rivalry.kernel.namespaces import compact
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#222}

@@ -1,0 +1,1 @@
+"""Figures and analyses computed over the built store."""

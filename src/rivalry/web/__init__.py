@@ -1,0 +1,1 @@
+"""HTML shared by the server and the static release: pages, tables, links."""
