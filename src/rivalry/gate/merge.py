@@ -39,12 +39,13 @@ import pyoxigraph as ox
 
 from rivalry import reason
 from rivalry.gate.neighbourhood import neighbourhood
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import ID, INFERRED_GRAPH, PREFIXES, RDF, TR, XSD
 from rivalry.kernel.paths import BadGraphName, Project
 from rivalry.load.parse import Sources, load_vocabulary
 
 
-class MergeError(Exception):
+class MergeError(RivalryError):
     """A merge that cannot be made or settled; the message says what to do."""
 
 

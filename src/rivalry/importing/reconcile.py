@@ -9,6 +9,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from rivalry.gate.identity import EXACT, ISO, normalise
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import PREFIXES
 
 NAMES_OF_TYPE = """
@@ -18,7 +19,7 @@ SELECT DISTINCT ?type ?entity ?name WHERE {
 }"""
 
 
-class Ambiguous(ValueError):
+class Ambiguous(RivalryError, ValueError):
     pass
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDF, RDFS, TR, XSD
 
 COLUMNS = (
@@ -33,7 +34,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_BYTES = 10 * 1024 * 1024
 
 
-class CsvError(ValueError):
+class CsvError(RivalryError, ValueError):
     def __init__(self, line: int, column: int | None, message: str):
         super().__init__(message)
         self.line, self.column, self.message = line, column, message

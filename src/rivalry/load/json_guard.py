@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 
+from rivalry.kernel.errors import RivalryError
+
 MAX_DEPTH = 100
 # a JSON-LD change needs one context of a few dozen terms; these bound the parse at ~2 s
 # (the parse costs about terms times uses of scoped terms; uses are capped by the statement limit)
@@ -25,7 +27,7 @@ TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
 
 
-class JsonLimitError(ValueError):
+class JsonLimitError(RivalryError, ValueError):
     def __init__(self, line: int, column: int, message: str):
         super().__init__(message)
         self.line, self.column, self.message = line, column, message

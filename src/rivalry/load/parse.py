@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import rdflib
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH, XSD
 from rivalry.kernel.paths import Project
 from rivalry.load.csv_template import CsvError, parse_csv
@@ -38,7 +39,7 @@ RDF12_DIRECTION = re.compile(r"@[A-Za-z0-9-]+--")
 
 
 @dataclass
-class ParseError(Exception):
+class ParseError(RivalryError):
     """An input file is not valid RDF; says where and why."""
 
     path: Path

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import BASE, DCTERMS, GRAPH, PREFIXES, PROV, RDF, XSD
 
 CHANGES = BASE + "changes/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 
 
-class ReleaseError(Exception):
+class ReleaseError(RivalryError):
     pass
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyshacl
 import rdflib
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
 from rivalry.publish import describe, diff, docs, dumps, site
@@ -22,7 +23,7 @@ from rivalry.store.embedded import open_store
 DCAT_SHAPES = Path(__file__).with_name("dcat-shapes.ttl")
 
 
-class PublishError(Exception):
+class PublishError(RivalryError):
     pass
 
 

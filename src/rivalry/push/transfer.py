@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import GRAPH
 
 UNION_GRAPH = GRAPH + "union"
@@ -24,7 +25,7 @@ RETRIES = 3  # PUT and DROP+INSERT of one graph are idempotent, so a failed atte
 NOT_SUPPORTED = {404, 405, 501}  # how servers say "no Graph Store endpoint here"
 
 
-class PushError(Exception):
+class PushError(RivalryError):
     pass
 
 

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import yaml
 
+from rivalry.kernel.errors import RivalryError
+
 PARAM_TYPES = ("iri", "entity", "date", "string", "integer")
 
 
-class CatalogueError(Exception):
+class CatalogueError(RivalryError):
     pass
 
 

@@ -12,6 +12,7 @@ import re
 
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import PREFIXES, XSD
 from rivalry.query.catalogue import CatalogueQuery, Param
 
@@ -24,7 +25,7 @@ SELECT ?entity ?label ?wanted WHERE {
 } LIMIT 2"""
 
 
-class ParamError(Exception):
+class ParamError(RivalryError):
     pass
 
 

@@ -18,6 +18,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from rivalry.kernel.errors import RivalryError
+
 MAX_DEPTH = 200  # nested { ( [ ; the parser overflows its stack near 1,000 to 10,000
 MAX_OPERATORS = 2000  # ! | & ^ / + * and UNION ; chains overflow near 10,000
 
@@ -44,7 +46,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _STEP = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
 
 
-class QueryRefused(ValueError):
+class QueryRefused(RivalryError, ValueError):
     """The query is refused before it runs; ``line`` and ``column`` count from 1."""
 
     def __init__(self, message: str, line: int, column: int):

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import media_type
 from rivalry.kernel.namespaces import PREFIXES
 from rivalry.query.execute import with_values
@@ -33,7 +34,7 @@ def declared(text: str) -> str:
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), STR(trg:))) }"
 
 
-class RemoteError(Exception):
+class RemoteError(RivalryError):
     """The endpoint could not be reached or refused the query."""
 
 

@@ -24,6 +24,7 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import BY_MEDIA_TYPE, GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.kernel.namespaces import BASE, PREFIXES, compact
 from rivalry.kernel.paths import Project
@@ -56,7 +57,7 @@ async def vet(text: str) -> None:
         raise Forbidden("SERVICE and LOAD are not allowed on this endpoint.")
 
 
-class Forbidden(Exception):
+class Forbidden(RivalryError):
     pass
 
 

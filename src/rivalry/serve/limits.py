@@ -7,12 +7,14 @@ import time
 
 from starlette.requests import Request as HttpRequest
 
+from rivalry.kernel.errors import RivalryError
+
 MAX_BODY = 1024 * 1024
 DRAINED = 16 * MAX_BODY  # a larger body is refused without reading the rest
 ARRIVED = "rivalry.arrived"  # scope key: time.monotonic() when the request came in
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(RivalryError):
     def __init__(self):
         super().__init__(f"The request body is larger than {MAX_BODY} bytes.")
 

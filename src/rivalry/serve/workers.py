@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.kernel.namespaces import PREFIXES
 from rivalry.query.cells import SPREADSHEET_SAFE
 from rivalry.query.execute import WHERE, with_values
 
 
-class QueryError(Exception):
+class QueryError(RivalryError):
     """The query is malformed or failed: the client's fault (400)."""
 
 
@@ -35,16 +36,16 @@ class ResultTooLarge(QueryError):
     """More rows than the server's cap: refused with a clear message, never cut short."""
 
 
-class QueryTimeout(Exception):
+class QueryTimeout(RivalryError):
     """The query ran past the deadline and its worker was killed (503)."""
 
 
-class WorkerFailed(Exception):
+class WorkerFailed(RivalryError):
     """The worker died under the query (out of memory, or the engine crashed); it was
     replaced (503)."""
 
 
-class Busy(Exception):
+class Busy(RivalryError):
     """No worker became free before the request's deadline (503 with Retry-After)."""
 
 

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from rivalry.kernel.errors import RivalryError
 
-class StoreMissing(Exception):
+
+class StoreMissing(RivalryError):
     def __init__(self, path: Path):
         super().__init__(f"no store at {path}; run `rivalry build` first")
 
