@@ -119,3 +119,12 @@ def test_siblings_of_one_layer_do_not_import_each_other(tmp_path):
 def test_every_package_has_a_layer():
     packages = {package_of(module) for _, module in product_modules()}
     assert packages <= set(RANK) | set(TOP), packages - set(RANK) - set(TOP)
+
+
+def test_term_constants_are_up_to_date():
+    import subprocess
+    import sys
+
+    script = SRC.parents[1] / "scripts" / "generate_terms.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -28,14 +28,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR, XSD
+from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rivalry.kernel.terms import tr, xsd
 from rivalry.query import execute
 from rivalry.store.build import count_classes
 
 VOCABULARY = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
-DESCRIBES = ox.NamedNode(TR + "describesGraph")
-PUBLISHED = ox.NamedNode(TR + "published")
-DATE = ox.NamedNode(XSD + "date")
+DESCRIBES = ox.NamedNode(tr.describesGraph)
+PUBLISHED = ox.NamedNode(tr.published)
+DATE = ox.NamedNode(xsd.date)
 
 SOURCES = """
 SELECT ?source ?kind ?publisher WHERE {

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import PREFIXES, TR, compact
+from rivalry.kernel.terms import tr
 from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
 
-MATTER = ox.NamedNode(TR + "matter")
+MATTER = ox.NamedNode(tr.matter)
 
 OTHER_CLAIMS = """
 SELECT ?matter ?claim ?stance ?value ?source WHERE {

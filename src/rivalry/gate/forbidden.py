@@ -23,7 +23,6 @@ from rivalry.kernel.namespaces import (
     INFERRED_GRAPH,
     ONTOLOGY_GRAPH,
     OWL,
-    RDF,
     RDFS,
     SH,
     SHAPES_GRAPH,
@@ -32,6 +31,7 @@ from rivalry.kernel.namespaces import (
     XSD,
     compact,
 )
+from rivalry.kernel.terms import rdf
 from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
 
@@ -61,7 +61,7 @@ NON_CHARACTERS = re.compile(
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
 )
-TYPE = RDF + "type"
+TYPE = rdf.type
 
 
 def forbidden_problems(ontology: list[ox.Quad], change: Sources) -> list[Problem]:

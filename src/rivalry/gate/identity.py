@@ -11,17 +11,18 @@ from collections import defaultdict
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import ID, PREFIXES, RDF, RDFS, SKOS, TR, compact
+from rivalry.kernel.namespaces import ID, PREFIXES, compact
+from rivalry.kernel.terms import rdf, rdfs, skos, tr
 from rivalry.load.parse import Sources
 from rivalry.validate.provenance import DESCRIBES, second_source
 from rivalry.validate.report import Problem
 
-TYPE = ox.NamedNode(RDF + "type")
-LABEL = ox.NamedNode(RDFS + "label")
-EXACT = ox.NamedNode(SKOS + "exactMatch")
-ISO = ox.NamedNode(TR + "isoCode")
-URL = ox.NamedNode(TR + "url")
-NEWS_REPORT = ox.NamedNode(TR + "NewsReport")
+TYPE = ox.NamedNode(rdf.type)
+LABEL = ox.NamedNode(rdfs.label)
+EXACT = ox.NamedNode(skos.exactMatch)
+ISO = ox.NamedNode(tr.isoCode)
+URL = ox.NamedNode(tr.url)
+NEWS_REPORT = ox.NamedNode(tr.NewsReport)
 
 SAME_KEY = """
 SELECT DISTINCT ?existing ?key WHERE { ?existing ?property ?key . }"""

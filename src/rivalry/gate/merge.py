@@ -40,8 +40,9 @@ import pyoxigraph as ox
 from rivalry import reason
 from rivalry.gate.neighbourhood import neighbourhood
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.namespaces import ID, INFERRED_GRAPH, PREFIXES, RDF, TR, XSD
+from rivalry.kernel.namespaces import ID, INFERRED_GRAPH, PREFIXES
 from rivalry.kernel.paths import BadGraphName, Project
+from rivalry.kernel.terms import rdf, tr, xsd
 from rivalry.load.parse import Sources, load_vocabulary
 
 
@@ -296,18 +297,16 @@ def _record(merge: ox.NamedNode, now: dt.datetime, inputs: list[Path], graphs) -
     for graph in graphs:
         g = ox.NamedNode(graph)
         quads += [
-            ox.Quad(merge, ox.NamedNode(RDF + "type"), ox.NamedNode(TR + "Merge"), g),
+            ox.Quad(merge, ox.NamedNode(rdf.type), ox.NamedNode(tr.Merge), g),
             ox.Quad(
                 merge,
-                ox.NamedNode(TR + "mergedAt"),
-                ox.Literal(
-                    now.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=ox.NamedNode(XSD + "dateTime")
-                ),
+                ox.NamedNode(tr.mergedAt),
+                ox.Literal(now.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=ox.NamedNode(xsd.dateTime)),
                 g,
             ),
-            ox.Quad(merge, ox.NamedNode(TR + "mergedInto"), g, g),
+            ox.Quad(merge, ox.NamedNode(tr.mergedInto), g, g),
             *(
-                ox.Quad(merge, ox.NamedNode(TR + "mergedFrom"), ox.Literal(name), g)
+                ox.Quad(merge, ox.NamedNode(tr.mergedFrom), ox.Literal(name), g)
                 for name in dict.fromkeys(_printable_name(p) for p in inputs)
             ),
         ]

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, TR
+from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rivalry.kernel.terms import tr
 
 _NOT_FACTS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH}
-DESCRIBES = ox.NamedNode(TR + "describesGraph")
+DESCRIBES = ox.NamedNode(tr.describesGraph)
 
 ANCESTORS = """
 SELECT ?node ?ancestor WHERE { ?node (tr:parentBody|tr:subsidiaryOf)+ ?ancestor }"""

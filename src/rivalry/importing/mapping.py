@@ -16,19 +16,20 @@ import pyoxigraph as ox
 from rivalry.gate.identity import normalise
 from rivalry.importing.reconcile import Reconciler
 from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
-from rivalry.kernel.namespaces import GRAPH, ID, RDF, RDFS, SKOS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, TR
+from rivalry.kernel.terms import rdf, rdfs, skos, tr, xsd
 from rivalry.load.csv_template import slug
 
 WD = "http://www.wikidata.org/entity/"
-CLASSES = {"firm": TR + "Firm", "organisation": TR + "Organisation", "person": TR + "Person"}
+CLASSES = {"firm": tr.Firm, "organisation": tr.Organisation, "person": tr.Person}
 
 # who publishes each format, and where
 PUBLISHERS = {
-    "csl": ("International Trade Administration", "body", "us-ita", TR + "Agency",
-            "https://www.trade.gov/consolidated-screening-list", TR + "OfficialDocument",
+    "csl": ("International Trade Administration", "body", "us-ita", tr.Agency,
+            "https://www.trade.gov/consolidated-screening-list", tr.OfficialDocument,
             "Consolidated Screening List"),
-    "ftm": ("OpenSanctions", "publisher", "opensanctions", TR + "Organisation",
-            "https://www.opensanctions.org/datasets/", TR + "ReferenceWork",
+    "ftm": ("OpenSanctions", "publisher", "opensanctions", tr.Organisation,
+            "https://www.opensanctions.org/datasets/", tr.ReferenceWork,
             "OpenSanctions entities (FollowTheMoney)"),
 }  # fmt: skip
 
@@ -69,57 +70,53 @@ class Mapper:
         self.quads.append(ox.Quad(s, ox.NamedNode(p), o, self.graph))
 
     def date(self, text: str) -> ox.Literal:
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+        return ox.Literal(text, datatype=ox.NamedNode(xsd.date))
 
     def _describe_source(self, family: str, path: Path, digest: str, url: str | None) -> None:
         name, kind, key, cls, default_url, doc_class, title = PUBLISHERS[family]
-        publisher = self.reconciler.by_names(TR + "Organisation", [name])
+        publisher = self.reconciler.by_names(tr.Organisation, [name])
         if publisher is None:
             publisher = ox.NamedNode(f"{ID}{kind}/{key}")
-            self.add(publisher, RDF + "type", ox.NamedNode(cls))
-            self.add(publisher, RDFS + "label", ox.Literal(name, language="en"))
-            if cls == TR + "Agency":
-                self.add(publisher, TR + "ofState", self.state("US"))
+            self.add(publisher, rdf.type, ox.NamedNode(cls))
+            self.add(publisher, rdfs.label, ox.Literal(name, language="en"))
+            if cls == tr.Agency:
+                self.add(publisher, tr.ofState, self.state("US"))
         s = self.source
-        self.add(s, RDF + "type", ox.NamedNode(doc_class))
-        self.add(
-            s, TR + "url", ox.Literal(url or default_url, datatype=ox.NamedNode(XSD + "anyURI"))
-        )
-        self.add(s, TR + "publisher", publisher)
-        self.add(s, TR + "title", ox.Literal(f"{title}: {path.name}", language="en"))
-        self.add(s, TR + "published", self.date(self.retrieved))
-        self.add(s, TR + "retrievedOn", self.date(self.retrieved))
-        self.add(s, TR + "importedFile", ox.Literal(path.name))
-        self.add(s, TR + "fileDigest", ox.Literal(f"sha256:{digest}"))
-        self.add(s, TR + "importFormat", ox.Literal(self.parsed.fmt))
+        self.add(s, rdf.type, ox.NamedNode(doc_class))
+        self.add(s, tr.url, ox.Literal(url or default_url, datatype=ox.NamedNode(xsd.anyURI)))
+        self.add(s, tr.publisher, publisher)
+        self.add(s, tr.title, ox.Literal(f"{title}: {path.name}", language="en"))
+        self.add(s, tr.published, self.date(self.retrieved))
+        self.add(s, tr.retrievedOn, self.date(self.retrieved))
+        self.add(s, tr.importedFile, ox.Literal(path.name))
+        self.add(s, tr.fileDigest, ox.Literal(f"sha256:{digest}"))
+        self.add(s, tr.importFormat, ox.Literal(self.parsed.fmt))
         for listed in sorted(self.parsed.list_names):
-            self.add(s, TR + "sourceList", ox.Literal(listed))
-        self.add(s, TR + "describesGraph", self.graph)
+            self.add(s, tr.sourceList, ox.Literal(listed))
+        self.add(s, tr.describesGraph, self.graph)
 
     def state(self, code: str) -> ox.NamedNode:
         existing = self.reconciler.by_iso(code)
         if existing is not None:
             return existing
         state = ox.NamedNode(f"{ID}state/{code}")
-        self.add(state, RDF + "type", ox.NamedNode(TR + "State"))
+        self.add(state, rdf.type, ox.NamedNode(tr.State))
         self.add(
             state,
-            RDFS + "label",
+            rdfs.label,
             ox.Literal(pycountry.countries.get(alpha_2=code).name, language="en"),
         )
-        self.add(state, TR + "isoCode", ox.Literal(code))
+        self.add(state, tr.isoCode, ox.Literal(code))
         return state
 
     def record(self, key: str, line: int, raw: dict) -> ox.NamedNode:
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
         record = ox.NamedNode(f"{ID}record/{self.graph.value.removeprefix(GRAPH)}-{digest}")
-        self.add(record, RDF + "type", ox.NamedNode(TR + "ImportedRecord"))
-        self.add(record, TR + "recordId", ox.Literal(key))
-        self.add(
-            record, TR + "recordLine", ox.Literal(str(line), datatype=ox.NamedNode(XSD + "integer"))
-        )
-        self.add(record, TR + "rawRecord", ox.Literal(raw_json(raw)))
-        self.add(record, TR + "source", self.source)
+        self.add(record, rdf.type, ox.NamedNode(tr.ImportedRecord))
+        self.add(record, tr.recordId, ox.Literal(key))
+        self.add(record, tr.recordLine, ox.Literal(str(line), datatype=ox.NamedNode(xsd.integer)))
+        self.add(record, tr.rawRecord, ox.Literal(raw_json(raw)))
+        self.add(record, tr.source, self.source)
         return record
 
     def run(self) -> Mapped:
@@ -135,14 +132,14 @@ class Mapper:
 
     def _party(self, party: Party) -> ox.NamedNode:
         cls = CLASSES[party.kind]
-        lookup = TR + "Person" if party.kind == "person" else TR + "Organisation"
+        lookup = tr.Person if party.kind == "person" else tr.Organisation
         item = ox.NamedNode(WD + party.wikidata) if party.wikidata else None
         entity = (item and self.reconciler.by_wikidata(item)) or self.reconciler.by_names(
             lookup, party.names
         )
         record = self.record(party.key, party.line, party.raw)
         for name in party.names:
-            self.add(record, TR + "rawName", ox.Literal(name))
+            self.add(record, tr.rawName, ox.Literal(name))
         if entity is not None:
             self.mapped.matched[party.key] = entity.value
             known = self.reconciler.names_of(entity)
@@ -152,21 +149,21 @@ class Mapper:
             known = self._minted.setdefault(entity, set())
             if not known:  # several records of the file may name the same new entity
                 known.add(normalise(party.names[0]))
-                self.add(entity, RDF + "type", ox.NamedNode(cls))
-                self.add(entity, RDFS + "label", ox.Literal(party.names[0]))
+                self.add(entity, rdf.type, ox.NamedNode(cls))
+                self.add(entity, rdfs.label, ox.Literal(party.names[0]))
         for name in party.names:
             if normalise(name) not in known:
                 known.add(normalise(name))
-                self.add(entity, SKOS + "altLabel", ox.Literal(name))
-        self.add(record, TR + "recordOf", entity)
-        hq = ox.NamedNode(TR + "headquarteredIn")
+                self.add(entity, skos.altLabel, ox.Literal(name))
+        self.add(record, tr.recordOf, entity)
+        hq = ox.NamedNode(tr.headquarteredIn)
         if (
             party.kind != "person"
             and len(party.countries) == 1
             and not self.reconciler.has(entity, hq)
         ):
             self.add(entity, hq.value, self.state(party.countries[0]))
-        exact = ox.NamedNode(SKOS + "exactMatch")
+        exact = ox.NamedNode(skos.exactMatch)
         if item is not None and not any(
             q.object == item for q in self.reconciler.store.quads_for_pattern(entity, exact, None)
         ):
@@ -174,29 +171,29 @@ class Mapper:
         return entity
 
     def _body(self, listing: ListedOn) -> ox.NamedNode:
-        found = self.reconciler.by_names(TR + "GovernmentBody", [listing.authority])
+        found = self.reconciler.by_names(tr.GovernmentBody, [listing.authority])
         if found is not None:
             return found
         key = listing.body_key or f"{listing.country.lower()}-{ascii_slug(listing.authority)}"
         body = ox.NamedNode(f"{ID}body/{key}")
         self.add(
             body,
-            RDF + "type",
+            rdf.type,
             ox.NamedNode(TR + ("Agency" if listing.body_key else "GovernmentBody")),
         )
-        self.add(body, RDFS + "label", ox.Literal(listing.authority, language="en"))
-        self.add(body, TR + "ofState", self.state(listing.country))
+        self.add(body, rdfs.label, ox.Literal(listing.authority, language="en"))
+        self.add(body, tr.ofState, self.state(listing.country))
         return body
 
     def _list(self, listing: ListedOn, body: ox.NamedNode) -> ox.NamedNode:
-        found = self.reconciler.by_names(TR + "ControlList", [listing.list_label])
+        found = self.reconciler.by_names(tr.ControlList, [listing.list_label])
         if found is not None:
             return found
         key = listing.list_key or f"{listing.country.lower()}-{ascii_slug(listing.list_label)}"
         control = ox.NamedNode(f"{ID}list/{key}")
-        self.add(control, RDF + "type", ox.NamedNode(TR + "ControlList"))
-        self.add(control, RDFS + "label", ox.Literal(listing.list_label, language="en"))
-        self.add(control, TR + "maintainedBy", body)
+        self.add(control, rdf.type, ox.NamedNode(tr.ControlList))
+        self.add(control, rdfs.label, ox.Literal(listing.list_label, language="en"))
+        self.add(control, tr.maintainedBy, body)
         return control
 
     def _listing(self, listing: ListedOn) -> None:
@@ -205,8 +202,8 @@ class Mapper:
         body = self._body(listing)
         control = self._list(listing, body)
         record = self.record(listing.key, listing.line, listing.raw)
-        self.add(record, TR + "recordOnList", control)
-        self.add(record, TR + "recordOf", entity)
+        self.add(record, tr.recordOnList, control)
+        self.add(record, tr.recordOf, entity)
         if party.kind == "person":
             return  # a person cannot be a designation's organisation; the record says it
         entity_key, list_key = _local(entity), _local(control)
@@ -214,16 +211,16 @@ class Mapper:
             year = listing.start[:4]
             designation = ox.NamedNode(f"{ID}designation/{list_key}-{entity_key}-{year}")
             if not self.reconciler.known(designation):
-                self.add(designation, RDF + "type", ox.NamedNode(TR + "ListDesignation"))
+                self.add(designation, rdf.type, ox.NamedNode(tr.ListDesignation))
                 label = f"{party.names[0]} on the {listing.list_label} from {listing.start}"
-                self.add(designation, RDFS + "label", ox.Literal(label, language="en"))
-            self.add(designation, TR + "designates", entity)
-            self.add(designation, TR + "onList", control)
-            self.add(designation, TR + "issuedBy", body)
-            self.add(designation, TR + "effectiveOn", self.date(listing.start))
+                self.add(designation, rdfs.label, ox.Literal(label, language="en"))
+            self.add(designation, tr.designates, entity)
+            self.add(designation, tr.onList, control)
+            self.add(designation, tr.issuedBy, body)
+            self.add(designation, tr.effectiveOn, self.date(listing.start))
             if listing.end:
-                self.add(designation, TR + "rescindedOn", self.date(listing.end))
-            self.add(record, TR + "recordOf", designation)
+                self.add(designation, tr.rescindedOn, self.date(listing.end))
+            self.add(record, tr.recordOf, designation)
             relation = ox.NamedNode(f"{ID}relation/{entity_key}-listed-on-{list_key}-{year}")
             dates = {"startDate": listing.start, "endDate": listing.end}
         else:
@@ -231,21 +228,21 @@ class Mapper:
                 f"{ID}relation/{entity_key}-listed-on-{list_key}-seen-{self.retrieved}"
             )
             dates, designation = {"pointInTime": self.retrieved}, None
-        self._timed(relation, entity, TR + "listedOn", control, dates, designation)
-        self.add(record, TR + "recordOf", relation)
+        self._timed(relation, entity, tr.listedOn, control, dates, designation)
+        self.add(record, tr.recordOf, relation)
 
     def _timed(self, relation, subject, prop: str, obj, dates: dict, instrument=None) -> None:
         if not self.reconciler.known(relation):
-            self.add(relation, RDF + "type", ox.NamedNode(TR + "TimedRelation"))
-        self.add(relation, TR + "relSubject", subject)
-        self.add(relation, TR + "relProperty", ox.NamedNode(prop))
-        self.add(relation, TR + "relObject", obj)
+            self.add(relation, rdf.type, ox.NamedNode(tr.TimedRelation))
+        self.add(relation, tr.relSubject, subject)
+        self.add(relation, tr.relProperty, ox.NamedNode(prop))
+        self.add(relation, tr.relObject, obj)
         for name, value in dates.items():
             if value:
                 self.add(relation, TR + name, self.date(value))
         if instrument is not None:
-            self.add(relation, TR + "underInstrument", instrument)
-        self.add(relation, TR + "source", self.source)
+            self.add(relation, tr.underInstrument, instrument)
+        self.add(relation, tr.source, self.source)
 
     def _ownership(self, owns) -> None:
         owner, asset = self.parties[owns.owner], self.parties[owns.asset]
@@ -262,15 +259,15 @@ class Mapper:
         relation = ox.NamedNode(
             f"{ID}relation/{_local(asset)}-subsidiary-of-{_local(owner)}{suffix}"
         )
-        self._timed(relation, asset, TR + "subsidiaryOf", owner,
+        self._timed(relation, asset, tr.subsidiaryOf, owner,
                     {"startDate": owns.start, "endDate": owns.end})  # fmt: skip
         record = self.record(owns.key, owns.line, owns.raw)
-        self.add(record, TR + "recordOf", relation)
+        self.add(record, tr.recordOf, relation)
 
     def _is_firm(self, key: str, entity: ox.NamedNode) -> bool:
         if key in self.mapped.minted:
             return self.parsed.parties[key].kind == "firm"
-        return self.reconciler.is_a(entity, TR + "Firm")
+        return self.reconciler.is_a(entity, tr.Firm)
 
 
 def _local(iri: ox.NamedNode) -> str:

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from rivalry import __version__
-from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDF, SKOS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES
+from rivalry.kernel.terms import rdf, skos, tr, xsd
 
 WD = "http://www.wikidata.org/entity/"
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -45,11 +46,11 @@ SELECT DISTINCT ?class ?property ?entity ?key WHERE {
     }
 }"""
 KINDS = {  # kind -> (class, property whose values are looked up)
-    "state": (TR + "State", TR + "isoCode"),
-    "firm": (TR + "Firm", None),
-    "body": (TR + "GovernmentBody", None),
+    "state": (tr.State, tr.isoCode),
+    "firm": (tr.Firm, None),
+    "body": (tr.GovernmentBody, None),
 }
-NAMES = (PREFIXES["rdfs"] + "label", SKOS + "altLabel")
+NAMES = (PREFIXES["rdfs"] + "label", skos.altLabel)
 
 STATE_QUERY = """PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -186,7 +187,7 @@ def _select(endpoint: str, query: str, timeout: int) -> list[dict[str, str]]:
 
 def _linked_elsewhere(store: ox.Store, match: Match) -> str | None:
     item = ox.NamedNode(WD + next(iter(match.items)))
-    for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + "exactMatch"), item):
+    for q in store.quads_for_pattern(None, ox.NamedNode(skos.exactMatch), item):
         if q.subject.value != match.entity:
             return q.subject.value
     return None
@@ -201,18 +202,18 @@ def proposal(run: Run) -> list[ox.Quad]:
     def quad(s, p: str, o) -> ox.Quad:
         return ox.Quad(s, ox.NamedNode(p), o, graph)
 
-    day = ox.Literal(run.day, datatype=ox.NamedNode(XSD + "date"))
+    day = ox.Literal(run.day, datatype=ox.NamedNode(xsd.date))
     quads = [
-        quad(source, RDF + "type", ox.NamedNode(TR + "ReferenceWork")),
-        quad(source, TR + "url", ox.Literal(run.endpoint, datatype=ox.NamedNode(XSD + "anyURI"))),
-        quad(source, TR + "publisher", ox.NamedNode(f"{ID}publisher/wikimedia-foundation")),
-        quad(source, TR + "title", ox.Literal(f"Wikidata links found on {run.day}", language="en")),
-        quad(source, TR + "published", day),
-        quad(source, TR + "retrievedOn", day),
-        quad(source, TR + "describesGraph", graph),
-        *(quad(source, TR + "linkQuery", ox.Literal(q)) for q in run.queries),
+        quad(source, rdf.type, ox.NamedNode(tr.ReferenceWork)),
+        quad(source, tr.url, ox.Literal(run.endpoint, datatype=ox.NamedNode(xsd.anyURI))),
+        quad(source, tr.publisher, ox.NamedNode(f"{ID}publisher/wikimedia-foundation")),
+        quad(source, tr.title, ox.Literal(f"Wikidata links found on {run.day}", language="en")),
+        quad(source, tr.published, day),
+        quad(source, tr.retrievedOn, day),
+        quad(source, tr.describesGraph, graph),
+        *(quad(source, tr.linkQuery, ox.Literal(q)) for q in run.queries),
     ]
     for match in run.unique():
         item = ox.NamedNode(WD + next(iter(match.items)))
-        quads.append(quad(ox.NamedNode(match.entity), SKOS + "exactMatch", item))
+        quads.append(quad(ox.NamedNode(match.entity), skos.exactMatch, item))
     return quads

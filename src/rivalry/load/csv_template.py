@@ -23,7 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, RDF, RDFS, TR, XSD
+from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, TR
+from rivalry.kernel.terms import rdf, rdfs, tr, xsd
 
 COLUMNS = (
     "subject", "relation", "object", "value", "language", "start", "end",
@@ -43,7 +44,7 @@ class CsvError(RivalryError, ValueError):
 def _node(text: str) -> ox.NamedNode:
     text = text.strip()
     if text == "a":
-        return ox.NamedNode(RDF + "type")
+        return ox.NamedNode(rdf.type)
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     elif not re.match(r"^https?://", text):
@@ -136,34 +137,34 @@ def _row(line: int, row: dict[str, str], header: list[str], ranges: dict[str, st
     graph = ox.NamedNode(GRAPH + source_id)
     source = ox.NamedNode(f"{ID}source/{source_id}")
     publisher = ox.NamedNode(f"{ID}publisher/{slug(row['publisher'])}")
-    date = ox.NamedNode(XSD + "date")
+    date = ox.NamedNode(xsd.date)
 
     def q(s, p, o):
         return ox.Quad(s, ox.NamedNode(p), o, graph)
 
     quads = [
-        q(source, RDF + "type", ox.NamedNode(TR + "NewsReport")),
-        q(source, TR + "url", ox.Literal(row["source_url"], datatype=ox.NamedNode(XSD + "anyURI"))),
+        q(source, rdf.type, ox.NamedNode(tr.NewsReport)),
+        q(source, tr.url, ox.Literal(row["source_url"], datatype=ox.NamedNode(xsd.anyURI))),
         q(
             source,
-            TR + "title",
+            tr.title,
             ox.Literal(row["source_title"], language=row.get("language") or "en"),
         ),
-        q(source, TR + "publisher", publisher),
-        q(source, TR + "published", ox.Literal(row["source_date"], datatype=date)),
-        q(source, TR + "describesGraph", graph),
-        q(publisher, RDF + "type", ox.NamedNode(TR + "Organisation")),
-        q(publisher, RDFS + "label", ox.Literal(row["publisher"], language="en")),
+        q(source, tr.publisher, publisher),
+        q(source, tr.published, ox.Literal(row["source_date"], datatype=date)),
+        q(source, tr.describesGraph, graph),
+        q(publisher, rdf.type, ox.NamedNode(tr.Organisation)),
+        q(publisher, rdfs.label, ox.Literal(row["publisher"], language="en")),
     ]
     if row.get("start") or row.get("end"):
         key = hashlib.sha256(f"{subject}|{relation}|{obj}|{source_id}".encode()).hexdigest()[:12]
         node = ox.NamedNode(f"{ID}relation/{key}")
         quads += [
-            q(node, RDF + "type", ox.NamedNode(TR + "TimedRelation")),
-            q(node, TR + "relSubject", subject),
-            q(node, TR + "relProperty", relation),
-            q(node, TR + "relObject", obj),
-            q(node, TR + "source", source),
+            q(node, rdf.type, ox.NamedNode(tr.TimedRelation)),
+            q(node, tr.relSubject, subject),
+            q(node, tr.relProperty, relation),
+            q(node, tr.relObject, obj),
+            q(node, tr.source, source),
         ]
         for column, prop in (("start", "startDate"), ("end", "endDate")):
             if row.get(column):
@@ -175,7 +176,7 @@ def _row(line: int, row: dict[str, str], header: list[str], ranges: dict[str, st
 
 def _literal(row: dict[str, str], relation: ox.NamedNode, ranges: dict[str, str]) -> ox.Literal:
     value, language = row["value"], row.get("language")
-    datatype = ranges.get(relation.value, XSD + "string")
-    if datatype == RDF + "langString" or language:
+    datatype = ranges.get(relation.value, xsd.string)
+    if datatype == rdf.langString or language:
         return ox.Literal(value, language=language or "en")
     return ox.Literal(value, datatype=ox.NamedNode(datatype))

@@ -20,8 +20,9 @@ import pyoxigraph as ox
 import rdflib
 
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, RDFS, SHAPES_GRAPH, XSD
+from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from rivalry.kernel.paths import Project
+from rivalry.kernel.terms import rdfs, xsd
 from rivalry.load.csv_template import CsvError, parse_csv
 from rivalry.load.json_guard import JsonLimitError, guard
 
@@ -32,7 +33,7 @@ FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-XSD_STRING = XSD + "string"
+XSD_STRING = xsd.string
 BOM = b"\xef\xbb\xbf"
 RDF12_TRIPLE = re.compile(r"<<|\{\|")
 RDF12_DIRECTION = re.compile(r"@[A-Za-z0-9-]+--")
@@ -236,7 +237,7 @@ def parse_csv_facts(project: Project, path: Path) -> list[ox.Quad]:
     ranges = {
         q.subject.value: q.object.value
         for q in load_vocabulary(project).ontology
-        if q.predicate.value == RDFS + "range" and isinstance(q.object, ox.NamedNode)
+        if q.predicate.value == rdfs.range and isinstance(q.object, ox.NamedNode)
     }
     try:
         return parse_csv(path, ranges)

@@ -12,7 +12,8 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import BASE, DCTERMS, FOAF, ID, PREFIXES, RDF, XSD
+from rivalry.kernel.namespaces import BASE, FOAF, ID, PREFIXES
+from rivalry.kernel.terms import dcterms, foaf, rdf, xsd
 from rivalry.publish.dumps import Dump
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -50,37 +51,37 @@ def describe(
         return ox.Literal(value, language="en")
 
     def number(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(str(value), datatype=ox.NamedNode(xsd.integer))
 
     publisher = ox.NamedNode(BASE + "project")
-    add(publisher, RDF + "type", ox.NamedNode(FOAF + "Organization"))
-    add(publisher, FOAF + "name", text("Tech Rivalry Knowledge Graph project"))
+    add(publisher, rdf.type, ox.NamedNode(foaf.Organization))
+    add(publisher, foaf.name, text("Tech Rivalry Knowledge Graph project"))
 
     for kind in (DCAT + "Dataset", VOID + "Dataset"):
-        add(dataset, RDF + "type", ox.NamedNode(kind))
-    add(dataset, DCTERMS + "title", text("Tech Rivalry Knowledge Graph"))
+        add(dataset, rdf.type, ox.NamedNode(kind))
+    add(dataset, dcterms.title, text("Tech Rivalry Knowledge Graph"))
     add(
         dataset,
-        DCTERMS + "description",
+        dcterms.description,
         text(
             "States, government bodies, firms, chips and legal instruments of the technology "
             "rivalry between states, with the dated events and sourced claims that link them; "
             "one named graph per source document."
         ),
     )
-    add(dataset, DCTERMS + "license", ox.NamedNode(LICENCE))
-    add(dataset, DCTERMS + "publisher", publisher)
+    add(dataset, dcterms.license, ox.NamedNode(LICENCE))
+    add(dataset, dcterms.publisher, publisher)
     add(dataset, DCAT + "version", ox.Literal(version))
     add(
         dataset,
-        DCTERMS + "issued",
-        ox.Literal(issued.isoformat(), datatype=ox.NamedNode(XSD + "date")),
+        dcterms.issued,
+        ox.Literal(issued.isoformat(), datatype=ox.NamedNode(xsd.date)),
     )
     modified = max(
         (q.object.value for q in quads if q.predicate.value == PREFIXES["tr"] + "published"),
         default=issued.isoformat(),
     )
-    add(dataset, DCTERMS + "modified", ox.Literal(modified, datatype=ox.NamedNode(XSD + "date")))
+    add(dataset, dcterms.modified, ox.Literal(modified, datatype=ox.NamedNode(xsd.date)))
     add(dataset, DCAT + "landingPage", ox.NamedNode(base_url))
     add(dataset, VOID + "uriSpace", ox.Literal(ID))
     add(dataset, VOID + "rootResource", ox.NamedNode(ID + "state/MY"))
@@ -107,7 +108,7 @@ def describe(
     for graph, members in sorted(by_graph.items()):
         part = ox.NamedNode(BASE + "dataset/graph/" + graph.removeprefix(BASE + "graph/"))
         add(dataset, VOID + "subset", part)
-        add(part, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+        add(part, rdf.type, ox.NamedNode(VOID + "Dataset"))
         add(part, SD + "name", ox.NamedNode(graph))
         add(part, VOID + "triples", number(len(members)))
         add(part, VOID + "entities", number(len(_entities(members))))
@@ -115,7 +116,7 @@ def describe(
     classes = Counter(
         t.object.value
         for t in union
-        if t.predicate.value == RDF + "type" and t.object.value.startswith(PREFIXES["tr"])
+        if t.predicate.value == rdf.type and t.object.value.startswith(PREFIXES["tr"])
     )
     for cls, count in sorted(classes.items()):
         part = ox.NamedNode(BASE + "dataset/class/" + cls.removeprefix(PREFIXES["tr"]))
@@ -127,8 +128,8 @@ def describe(
         name = dump.path.name
         dist = ox.NamedNode(base_url + name)
         add(dataset, DCAT + "distribution", dist)
-        add(dist, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
-        add(dist, DCTERMS + "title", text(dump.title))
+        add(dist, rdf.type, ox.NamedNode(DCAT + "Distribution"))
+        add(dist, dcterms.title, text(dump.title))
         add(dist, DCAT + "accessURL", ox.NamedNode(base_url + name))
         add(dist, DCAT + "downloadURL", ox.NamedNode(base_url + name))
         add(
@@ -145,17 +146,17 @@ def describe(
         add(
             dist,
             DCAT + "byteSize",
-            ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
+            ox.Literal(str(dump.size), datatype=ox.NamedNode(xsd.nonNegativeInteger)),
         )
-        add(dist, DCTERMS + "license", ox.NamedNode(LICENCE))
+        add(dist, dcterms.license, ox.NamedNode(LICENCE))
         checksum = ox.BlankNode(f"checksum-{name.replace('.', '-')}")
         add(dist, SPDX + "checksum", checksum)
-        add(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+        add(checksum, rdf.type, ox.NamedNode(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
         add(
             checksum,
             SPDX + "checksumValue",
-            ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
+            ox.Literal(dump.sha256, datatype=ox.NamedNode(xsd.hexBinary)),
         )
 
     triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.namespaces import BASE, DCTERMS, GRAPH, PREFIXES, PROV, RDF, XSD
+from rivalry.kernel.namespaces import BASE, GRAPH, PREFIXES
+from rivalry.kernel.terms import dcterms, prov, rdf, xsd
 
 CHANGES = BASE + "changes/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
@@ -70,12 +71,12 @@ def to_trig(changes: list[GraphChange]) -> bytes:
             name = ox.NamedNode(f"{CHANGES}{kind}/{key}")
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
             for p, o in (
-                (RDF + "type", ox.NamedNode(PROV + "Entity")),
-                (PROV + "wasDerivedFrom", ox.NamedNode(change.graph)),
-                (DCTERMS + "type", ox.Literal(kind)),
+                (rdf.type, ox.NamedNode(prov.Entity)),
+                (prov.wasDerivedFrom, ox.NamedNode(change.graph)),
+                (dcterms.type, ox.Literal(kind)),
                 (
                     VOID_TRIPLES,
-                    ox.Literal(str(len(triples)), datatype=ox.NamedNode(XSD + "integer")),
+                    ox.Literal(str(len(triples)), datatype=ox.NamedNode(xsd.integer)),
                 ),
             ):
                 quads.append(ox.Quad(name, ox.NamedNode(p), o, ox.DefaultGraph()))

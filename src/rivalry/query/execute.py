@@ -13,7 +13,8 @@ import re
 import pyoxigraph as ox
 
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.namespaces import PREFIXES, XSD
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.kernel.terms import xsd
 from rivalry.query.catalogue import CatalogueQuery, Param
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes any script's
@@ -49,11 +50,11 @@ def bind(
 
 def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if param.type == "date":
-        return ox.Literal(_date(param.name, value), datatype=ox.NamedNode(XSD + "date"))
+        return ox.Literal(_date(param.name, value), datatype=ox.NamedNode(xsd.date))
     if param.type == "integer":
         if not re.fullmatch(r"-?[0-9]+", value):
             raise ParamError(f"{param.name}={value!r} is not a whole number")
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(value, datatype=ox.NamedNode(xsd.integer))
     if param.type in ("iri", "entity"):
         iri = expand(value)
         if iri is not None:

@@ -13,51 +13,52 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import OWL, PREFIXES, RDF, RDFS, SH, XSD, compact
+from rivalry.kernel.namespaces import PREFIXES, SH, XSD, compact
+from rivalry.kernel.terms import owl, rdf, rdfs, sh, xsd
 
 # each shape compiles to a FILTER expression on ?this, true when ?this may fail the shape
 ALL, NONE = "true", "false"
 
 # predicates of a shape that are not constraints (sh:sparql runs in sparql_shapes)
 NOT_CONSTRAINTS = {
-    RDF + "type",
-    RDFS + "label",
-    RDFS + "comment",
-    SH + "message",
-    SH + "severity",
-    SH + "name",
-    SH + "description",
-    SH + "order",
-    SH + "group",
-    SH + "deactivated",
-    SH + "sparql",
-    SH + "declare",
-    SH + "prefixes",
-    SH + "path",
-    SH + "flags",
-    SH + "targetClass",
-    SH + "targetSubjectsOf",
-    SH + "targetObjectsOf",
-    SH + "targetNode",
+    rdf.type,
+    rdfs.label,
+    rdfs.comment,
+    sh.message,
+    sh.severity,
+    sh.name,
+    sh.description,
+    sh.order,
+    sh.group,
+    sh.deactivated,
+    sh.sparql,
+    sh.declare,
+    sh.prefixes,
+    sh.path,
+    sh.flags,
+    sh.targetClass,
+    sh.targetSubjectsOf,
+    sh.targetObjectsOf,
+    sh.targetNode,
 }
 TARGETS = {
-    SH + "targetClass": "{{ ?this a/rdfs:subClassOf* {} }}",
-    SH + "targetSubjectsOf": "{{ ?this {} [] }}",
-    SH + "targetObjectsOf": "{{ [] {} ?this }}",
-    SH + "targetNode": "{{ VALUES ?this {{ {} }} }}",
+    sh.targetClass: "{{ ?this a/rdfs:subClassOf* {} }}",
+    sh.targetSubjectsOf: "{{ ?this {} [] }}",
+    sh.targetObjectsOf: "{{ [] {} ?this }}",
+    sh.targetNode: "{{ VALUES ?this {{ {} }} }}",
 }
 NODE_KINDS = {
-    SH + "IRI": "isIRI(?v)",
-    SH + "BlankNode": "isBlank(?v)",
-    SH + "Literal": "isLiteral(?v)",
-    SH + "BlankNodeOrIRI": "!isLiteral(?v)",
-    SH + "BlankNodeOrLiteral": "!isIRI(?v)",
-    SH + "IRIOrLiteral": "!isBlank(?v)",
+    sh.IRI: "isIRI(?v)",
+    sh.BlankNode: "isBlank(?v)",
+    sh.Literal: "isLiteral(?v)",
+    sh.BlankNodeOrIRI: "!isLiteral(?v)",
+    sh.BlankNodeOrLiteral: "!isIRI(?v)",
+    sh.IRIOrLiteral: "!isBlank(?v)",
 }
-LOGICAL = {SH + "not", SH + "or", SH + "and", SH + "xone"}
+LOGICAL = {sh.not_, sh.or_, sh.and_, sh.xone}
 # datatypes whose lexical form Oxigraph checks by casting; it stores the others unchecked
 CASTABLE = {XSD + t for t in ("date", "dateTime", "integer", "decimal", "double", "boolean")}
-UNCHECKED_LEXICAL = {XSD + "string", RDF + "langString"}
+UNCHECKED_LEXICAL = {xsd.string, rdf.langString}
 
 
 class ShapesGraph:
@@ -74,14 +75,14 @@ class ShapesGraph:
 
     def items(self, head) -> list:
         out = []
-        while head is not None and head != ox.NamedNode(RDF + "nil"):
-            out.append(self.one(head, RDF + "first"))
-            head = self.one(head, RDF + "rest")
+        while head is not None and head != ox.NamedNode(rdf.nil):
+            out.append(self.one(head, rdf.first))
+            head = self.one(head, rdf.rest)
         return out
 
     def is_class(self, node) -> bool:
-        types = {o.value for p, o in self.pairs(node) if p == RDF + "type"}
-        return bool(types & {RDFS + "Class", OWL + "Class"})
+        types = {o.value for p, o in self.pairs(node) if p == rdf.type}
+        return bool(types & {rdfs.Class, owl.Class})
 
     def targeted(self) -> list:
         subjects = {q.subject for q in self.store.quads_for_pattern(None, None, None)}
@@ -98,10 +99,10 @@ class ShapesGraph:
         """Whether a shape looks at value nodes' triples beyond their types."""
         if any(self._with(SH + p) for p in ("node", "qualifiedValueShape")):
             return True
-        for q in self._with(SH + "path"):
+        for q in self._with(sh.path):
             for p, o in self.pairs(q.subject):
-                members = [o] if p == SH + "not" else self.items(o) if p in LOGICAL else []
-                keys = (SH + "path", SH + "property")
+                members = [o] if p == sh.not_ else self.items(o) if p in LOGICAL else []
+                keys = (sh.path, sh.property)
                 if any(self.one(m, k) is not None for m in members for k in keys):
                     return True
         return False
@@ -129,21 +130,21 @@ def union(groups: list[str]) -> str:
 def targets(shapes: ShapesGraph, shape) -> str:
     groups = [TARGETS[p].format(o) for p, o in shapes.pairs(shape) if p in TARGETS]
     if shapes.is_class(shape):  # an implicit class target
-        groups.append(TARGETS[SH + "targetClass"].format(shape))
+        groups.append(TARGETS[sh.targetClass].format(shape))
     return union(groups)
 
 
 def node_violation(shapes: ShapesGraph, shape) -> str:
     """True for every ?this that may fail ``shape`` (given ?this is its focus)."""
-    if shapes.one(shape, SH + "path") is not None:
+    if shapes.one(shape, sh.path) is not None:
         return property_violation(shapes, shape)
     groups = []
     for predicate, obj in shapes.pairs(shape):
         if predicate in NOT_CONSTRAINTS:
             continue
-        if predicate == SH + "property":
+        if predicate == sh.property:
             groups.append(property_violation(shapes, obj))
-        elif predicate == SH + "or":  # fails only when every member fails
+        elif predicate == sh.or_:  # fails only when every member fails
             members = [node_violation(shapes, m) for m in shapes.items(obj)]
             groups.append("(" + " && ".join(members) + ")" if members else ALL)
         else:
@@ -152,7 +153,7 @@ def node_violation(shapes: ShapesGraph, shape) -> str:
 
 
 def property_violation(shapes: ShapesGraph, shape) -> str:
-    path = shapes.one(shape, SH + "path")
+    path = shapes.one(shape, sh.path)
     if not isinstance(path, ox.NamedNode):  # a complex path: not compiled
         return ALL
     groups = []
@@ -166,11 +167,11 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
     def some_value(test: str) -> str:
         return f"EXISTS {{ ?this {path} ?v . FILTER ({test}) }}"
 
-    if predicate in (SH + "minCount", SH + "maxCount"):
+    if predicate in (sh.minCount, sh.maxCount):
         count = int(obj.value)
-        if predicate == SH + "minCount" and count <= 1:
+        if predicate == sh.minCount and count <= 1:
             return NONE if count == 0 else f"NOT EXISTS {{ ?this {path} ?v }}"
-        if predicate == SH + "maxCount" and count <= 1:
+        if predicate == sh.maxCount and count <= 1:
             return (
                 some_value("true")
                 if count == 0
@@ -179,9 +180,9 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
                 )
             )
         return ALL
-    if predicate == SH + "class":
+    if predicate == sh.class_:
         return some_value(f"NOT EXISTS {{ ?v a/rdfs:subClassOf* {obj} }}")
-    if predicate == SH + "datatype":
+    if predicate == sh.datatype:
         if obj.value in CASTABLE:
             lexical = f" || !COALESCE(sameTerm(?v, {obj}(STR(?v))), false)"
         elif obj.value in UNCHECKED_LEXICAL:
@@ -189,16 +190,16 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
         else:  # Oxigraph does not check its lexical form: every value may be ill-typed
             return some_value("true")
         return some_value(f"!isLiteral(?v) || !sameTerm(DATATYPE(?v), {obj}){lexical}")
-    if predicate == SH + "nodeKind" and obj.value in NODE_KINDS:
+    if predicate == sh.nodeKind and obj.value in NODE_KINDS:
         return some_value(f"!({NODE_KINDS[obj.value]})")
-    if predicate == SH + "in":
+    if predicate == sh.in_:
         allowed = " || ".join(f"sameTerm(?v, {term})" for term in shapes.items(obj)) or "false"
         return some_value(f"!({allowed})")
-    if predicate == SH + "pattern":
-        flags = shapes.one(shape, SH + "flags")
+    if predicate == sh.pattern:
+        flags = shapes.one(shape, sh.flags)
         flags = ox.Literal(flags.value if flags else "")
         return some_value(f"isBlank(?v) || !REGEX(STR(?v), {ox.Literal(obj.value)}, {flags})")
-    if predicate == SH + "minInclusive":
+    if predicate == sh.minInclusive:
         return some_value(f"!COALESCE(?v >= {obj}, false)")
     return ALL
 
@@ -226,5 +227,5 @@ def surroundings(data: ox.Store, shapes: ox.Store, nodes: set) -> list[ox.Triple
     (all the triples of those, when a shape validates values against shapes of their own)."""
     own = [q.triple for n in nodes for q in data.quads_for_pattern(n, None, None)]
     reached = {t.object for t in own if not isinstance(t.object, ox.Literal)} - nodes
-    predicate = None if ShapesGraph(shapes).reads_values() else ox.NamedNode(RDF + "type")
+    predicate = None if ShapesGraph(shapes).reads_values() else ox.NamedNode(rdf.type)
     return own + [q.triple for n in reached for q in data.quads_for_pattern(n, predicate, None)]

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import INFERRED_GRAPH, PREFIXES, RDF, TR, compact
+from rivalry.kernel.namespaces import INFERRED_GRAPH, PREFIXES, TR, compact
+from rivalry.kernel.terms import rdf, tr
 from rivalry.validate.locate import Locator
 from rivalry.validate.report import Problem
 
 INFERRED = ox.NamedNode(INFERRED_GRAPH)
-TYPE = ox.NamedNode(RDF + "type")
+TYPE = ox.NamedNode(rdf.type)
 
 # the direct triples of timed relations that no source asserts (the rule in
 # ontology/rules/timed-relation-truthy.rq put them in the inferred graph)
@@ -104,7 +105,7 @@ def attributed(problem: Problem, derivation: Derivation, locator: Locator) -> Pr
         line = (
             locator.line_with(path, [s, p, o])
             or locator.line_with(path, [s, o])
-            or locator.line_with(path, [TR + "relSubject", s])
+            or locator.line_with(path, [tr.relSubject, s])
         )
     stated = f"{compact(s)} {compact(p)} {compact(o)}"
     where = compact(relation.value) if path is None else f"{path}:{line}" if line else str(path)

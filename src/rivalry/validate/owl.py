@@ -16,10 +16,11 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import PREFIXES, XSD, compact
+from rivalry.kernel.namespaces import PREFIXES, compact
+from rivalry.kernel.terms import xsd
 from rivalry.validate.report import Problem
 
-_UNSUPPORTED = {XSD + "date", XSD + "gYear"}
+_UNSUPPORTED = {xsd.date, xsd.gYear}
 RULE = "owl-consistency"
 
 

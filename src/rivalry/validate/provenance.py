@@ -7,11 +7,12 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import TR, compact
+from rivalry.kernel.namespaces import compact
+from rivalry.kernel.terms import tr
 from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
 
-DESCRIBES = ox.NamedNode(TR + "describesGraph")
+DESCRIBES = ox.NamedNode(tr.describesGraph)
 
 
 def provenance_problems(sources: Sources, graphs: set[str] | None = None) -> list[Problem]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import SH, TRSH, XSD
+from rivalry.kernel.terms import xsd
 
 SEVERITIES = ("violation", "warning", "info")
 
@@ -110,7 +111,7 @@ class Report:
             ox.Triple(
                 report,
                 sh("conforms"),
-                ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(XSD + "boolean")),
+                ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(xsd.boolean)),
             ),
         ]
         severity = {"violation": sh("Violation"), "warning": sh("Warning"), "info": sh("Info")}

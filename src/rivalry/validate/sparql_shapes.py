@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import PREFIXES, SH, compact
+from rivalry.kernel.namespaces import PREFIXES, compact
+from rivalry.kernel.terms import sh
 from rivalry.validate.report import Problem
 
-SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
+SEVERITY = {sh.Violation: "violation", sh.Warning: "warning", sh.Info: "info"}
 
 CONSTRAINTS = """
 SELECT ?shape ?select ?message ?severity ?targetClass ?targetSubjectsOf WHERE {
@@ -115,5 +116,5 @@ def _fill(message: str, row) -> str:
 
 def without_sparql(shapes: list[ox.Quad]) -> list[ox.Quad]:
     """The shapes minus their SPARQL-based constraints, for pySHACL to run the rest."""
-    sparql = ox.NamedNode(SH + "sparql")
+    sparql = ox.NamedNode(sh.sparql)
     return [q for q in shapes if q.predicate != sparql]

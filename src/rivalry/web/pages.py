@@ -9,7 +9,8 @@ from html import escape
 import pyoxigraph as ox
 
 from rivalry.kernel.formats import SELECT_FORMATS
-from rivalry.kernel.namespaces import PREFIXES, TR
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.kernel.terms import tr
 from rivalry.web.html import Linker, table
 
 DESCRIBE = """
@@ -64,7 +65,7 @@ def described_graphs(facts: list[dict]) -> list[str]:
     return [
         f["o"]["value"]
         for f in facts
-        if f["direction"]["value"] == "out" and f["p"]["value"] == TR + "describesGraph"
+        if f["direction"]["value"] == "out" and f["p"]["value"] == tr.describesGraph
     ]
 
 
