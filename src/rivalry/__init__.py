@@ -1,10 +1,13 @@
 """Tech Rivalry Knowledge Graph: ontology, shapes, sourced graph, store and queries.
 
-The pipeline runs one way — sources → ontology + shapes → graph → validate → store →
-query — and each stage is a module here: ``project`` (where things are), ``load``
-(strict parsing), ``reason`` (materialised inferences), ``validate`` (SHACL, OWL and
-the report), ``store`` (the embedded Oxigraph store) and ``query`` (the catalogue).
-The CLI in ``cli`` is a thin layer over them.
+The pipeline runs one way, and the sub-packages follow it: ``kernel`` (namespaces and terms,
+formats, project paths, errors), ``load`` (strict parsing), ``reason`` (materialised
+inferences), ``validate`` (SHACL, OWL, time and provenance layers), ``store`` (the embedded
+Oxigraph store and the build) and ``gate`` (check and merge), ``query`` (the catalogue),
+``importing``/``linking``/``analysis``, ``web`` (HTML shared by ``serve`` and ``publish``),
+``push``, and ``cli`` on top. tests/test_layers.py enforces that direction.
 """
 
-__version__ = "0.1.0"
+from rivalry.kernel.version import VERSION as __version__
+
+__all__ = ["__version__"]

@@ -23,12 +23,12 @@ from rich.progress import Progress
 from rich.table import Table
 from SPARQLWrapper import SPARQLExceptions
 
-from rivalry import __version__
 from rivalry.gate import merge
 from rivalry.gate.check import change_files, check_change, load_submission
 from rivalry.gate.check import check as gate_check
 from rivalry.kernel.namespaces import PREFIXES, compact
 from rivalry.kernel.paths import Project
+from rivalry.kernel.version import VERSION
 from rivalry.load.parse import ParseError
 from rivalry.query import catalogue, execute, guard, remote, render
 from rivalry.serve.workers import MEMORY_LIMIT
@@ -90,7 +90,7 @@ def main_callback(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
-        out.print(f"rivalry {__version__}")
+        out.print(f"rivalry {VERSION}")
         raise typer.Exit()
 
 
@@ -782,7 +782,7 @@ def publish(
             result = release.publish(
                 proj,
                 out_dir,
-                version=version or __version__,
+                version=version or VERSION,
                 issued=day,
                 host_url=host_url,
                 endpoint=sparql,

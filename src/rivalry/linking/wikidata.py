@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from rivalry import __version__
 from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES
 from rivalry.kernel.terms import rdf, skos, tr, xsd
+from rivalry.kernel.version import VERSION
 
 WD = "http://www.wikidata.org/entity/"
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 # Wikimedia asks every client to say who it is and how to reach its maintainers
-USER_AGENT = f"rivalry/{__version__} (Tech Rivalry Knowledge Graph; https://w3id.org/tech-rivalry/)"
+USER_AGENT = f"rivalry/{VERSION} (Tech Rivalry Knowledge Graph; https://w3id.org/tech-rivalry/)"
 BATCH = 50
 
 # classes an item must be an instance of (directly or through subclasses) to be a candidate
