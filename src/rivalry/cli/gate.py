@@ -1,0 +1,109 @@
+"""rivalry check and rivalry add: new facts through the gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import typer
+
+from rivalry.cli.app import app
+from rivalry.cli.options import ChangeFiles, FormatOpt, OwlOpt, ProjectOpt, StoreOpt
+from rivalry.cli.output import EXIT_OK, EXIT_PROBLEMS, ReportFormat, emit_report, err, fail, out
+from rivalry.gate import merge
+from rivalry.gate.check import change_files, check_change, load_submission
+from rivalry.gate.check import check as gate_check
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import ParseError
+from rivalry.query import render
+from rivalry.store.embedded import StoreMissing, open_store, settle
+
+
+def _existing(files: list[Path]) -> list[Path]:
+    """The change files, each once; a missing file, a link, a directory or a pipe is refused."""
+    try:
+        return change_files(files)
+    except ParseError as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def check(
+    files: ChangeFiles,
+    fmt: FormatOpt = ReportFormat.text,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Check new facts against the built graph before they are merged; nothing is written.
+
+    Only the part of the graph the change reaches is validated: SHACL shapes and time
+    rules, provenance, identity (duplicates, unknown IRIs with a "did you mean"),
+    contested claims (a warning) and OWL consistency.
+
+    Exit codes: 0 passes; 1 problems found; 2 usage or input error (file:line:column).
+    """
+    proj = Project.locate(project, store)
+    try:
+        report = gate_check(proj, open_store(proj.store_path), _existing(files), owl=owl)
+    except (ParseError, StoreMissing) as error:
+        raise fail(str(error)) from None
+    emit_report(report, fmt)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
+
+
+@app.command()
+def add(
+    files: ChangeFiles,
+    fmt: FormatOpt = ReportFormat.text,
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Check new facts and, only if they pass, merge them into graph/ and the store.
+
+    All or nothing: the source's named-graph file under graph/sources/ and the store are
+    both updated, or neither is, even if the command is killed midway. The merge is
+    recorded (when, from which file) in the graph it adds to.
+
+    Exit codes: 0 passes (merged); 1 problems found (nothing merged); 2 usage or input error.
+    """
+    proj = Project.locate(project, store)
+    files = _existing(files)
+    result = _check_and_merge(proj, lambda db: load_submission(proj, files), files, fmt, owl)
+    _print_merged(proj, result)
+
+
+def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: bool):
+    """Under the writer lock: settle an interrupted merge, build the change from the store,
+    check it, and merge it only if it passes. Returns None when there was nothing to add."""
+    try:
+        with merge.writer_lock(proj):
+            settle(proj.store_path)  # a store a killed build had moved aside is put back
+            if not proj.store_path.exists():
+                raise StoreMissing(proj.store_path)
+            recovered = merge.recover(proj)
+            if recovered:
+                err.print(f"An interrupted merge was found and {recovered}.")
+            db = ox.Store(str(proj.store_path))
+            change = make_change(db)
+            if change is None:
+                return None
+            report = check_change(proj, db, change, owl=owl)
+            emit_report(report, fmt)
+            if not report.conforms:
+                raise fail("the change does not pass the check; nothing was merged", EXIT_PROBLEMS)
+            return merge.merge(proj, db, change, inputs)
+    except (ParseError, StoreMissing, merge.MergeError) as error:
+        raise fail(str(error)) from None
+    except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
+        raise fail(
+            f"{error}; nothing was merged, or the next rivalry add or build finishes the "
+            "interrupted merge. Free some space and run the command again."
+        ) from None
+
+
+def _print_merged(proj: Project, result) -> None:
+    for path in result.files:
+        out.print(f"[green]Merged[/] into {path.relative_to(proj.root)}")
+    out.print(f"{result.quads} quads added; recorded as {render.short(ox.NamedNode(result.merge))}")

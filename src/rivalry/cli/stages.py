@@ -1,0 +1,100 @@
+"""rivalry build and rivalry validate: the pipeline over the whole project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from rivalry.cli.app import app
+from rivalry.cli.options import OwlOpt, ProjectOpt, StoreOpt
+from rivalry.cli.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    ReportFormat,
+    emit_report,
+    err,
+    fail,
+    out,
+    print_report,
+)
+from rivalry.gate import merge
+from rivalry.kernel.paths import Project
+from rivalry.load.parse import ParseError
+from rivalry.store.build import build as run_build
+from rivalry.validate.layers import check_project
+
+
+@app.command()
+def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True) -> None:
+    """Load ontology and graph into the store, materialise inferences, validate, summarise.
+
+    The new store replaces the old one only if the graph validates; otherwise the old store
+    is kept and the problems are listed. Rebuilding the same graph gives the same store.
+    """
+    proj = Project.locate(project, store)
+    with err.status("Building: parse, load, infer, validate…"):
+        try:
+            with merge.writer_lock(proj):
+                recovered = proj.store_path.exists() and merge.recover(proj, rebuilding=True)
+                if recovered:
+                    err.print(f"An interrupted merge was found and settled ({recovered}).")
+                result = run_build(proj, owl=owl)
+        except (ParseError, merge.MergeError) as error:
+            raise fail(str(error)) from None
+    summary = Table(title="Build summary", show_header=False)
+    summary.add_row("store", str(result.store_path))
+    summary.add_row("asserted triples", str(result.asserted))
+    summary.add_row("inferred triples", str(result.inferred))
+    summary.add_row("named graphs", str(result.graphs))
+    summary.add_row("source documents", str(result.sources))
+    summary.add_row("violations", str(len(result.report.violations)))
+    summary.add_row("warnings", str(len(result.report.warnings)))
+    out.print(summary)
+    classes = Table("class", "entities", title="Entities per class")
+    for name, count in result.classes.items():
+        classes.add_row(f"tr:{name}", str(count))
+    out.print(classes)
+    if result.report.problems:
+        print_report(result.report)
+    if not result.swapped:
+        raise fail("the graph does not validate; the previous store was kept", EXIT_PROBLEMS)
+    out.print(f"[green]Built[/] {result.store_path}")
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Extra Turtle/TriG/N-Triples/N-Quads/JSON-LD files to validate with the graph.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people, json for programs, turtle for a W3C SHACL validation report.",
+        ),
+    ] = ReportFormat.text,
+    project: ProjectOpt = None,
+    owl: OwlOpt = True,
+) -> None:
+    """Validate the graph (plus FILES) with the SHACL shapes and the OWL consistency check.
+
+    Nothing is written: the check runs on an in-memory copy.
+    """
+    proj = Project.locate(project)
+    for path in files or []:
+        if not path.is_file():
+            raise fail(f"{path}: no such file")
+    try:
+        report = check_project(proj, files or [], owl=owl)
+    except ParseError as error:
+        raise fail(str(error)) from None
+    emit_report(report, fmt)
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
