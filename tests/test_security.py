@@ -102,7 +102,7 @@ ALLOWED = {
     "validate/candidates.py:candidates": "compiles the project's shapes into candidate queries",
     "query/remote.py:declared": "the project's own prefix table",
     "validate/sparql_shapes.py:query": "IRIs from the project's shapes files",
-    "serve/app.py:editor": "the editor's prefilled text, shown in a textarea, never run as built",
+    "serve/site.py:editor": "the editor's prefilled text, shown in a textarea, never run as built",
     "push/transfer.py:_update_replace": "INSERT DATA of triples and a graph IRI written by "
     "pyoxigraph's "
     "N-Triples serialiser, the only way to send data by SPARQL Update",
