@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rivalry.kernel.namespaces import (
+    INFERRED_GRAPH,
+    VOCABULARY_GRAPHS,
+)
 from rivalry.kernel.terms import tr, xsd
 from rivalry.query import execute
 from rivalry.store.build import count_classes
 
-VOCABULARY = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
 DESCRIBES = ox.NamedNode(tr.describesGraph)
 PUBLISHED = ox.NamedNode(tr.published)
 DATE = ox.NamedNode(xsd.date)
@@ -154,7 +156,7 @@ def _scan(store: ox.Store) -> _Scan:
         scan.graphs += 1
         quads = list(store.quads_for_pattern(None, None, None, graph))
         in_named.update(q.triple for q in quads)
-        if graph.value in VOCABULARY:
+        if graph.value in VOCABULARY_GRAPHS:
             scan.vocabulary += len(quads)
             continue
         if graph.value == INFERRED_GRAPH:

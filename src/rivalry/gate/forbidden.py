@@ -20,12 +20,10 @@ from rivalry.kernel.namespaces import (
     GENID,
     GRAPH,
     ID,
-    INFERRED_GRAPH,
-    ONTOLOGY_GRAPH,
+    NOT_FACT_GRAPHS,
     OWL,
     RDFS,
     SH,
-    SHAPES_GRAPH,
     TR,
     TRSH,
     XSD,
@@ -35,7 +33,6 @@ from rivalry.kernel.terms import rdf
 from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
 
-RESERVED_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, INFERRED_GRAPH}
 SCHEMES = ("http://", "https://", "urn:")
 SCHEMA_PREDICATES = {RDFS + p for p in ("subClassOf", "subPropertyOf", "domain", "range")}
 # bidirectional overrides, zero-width characters and other invisible format characters,
@@ -78,7 +75,7 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
     focus = subject.value
     found = []
     if isinstance(graph, ox.NamedNode) and (
-        graph.value in RESERVED_GRAPHS or not graph.value.startswith(GRAPH)
+        graph.value in NOT_FACT_GRAPHS or not graph.value.startswith(GRAPH)
     ):
         found.append(
             _problem(

@@ -15,10 +15,12 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from rivalry.kernel.namespaces import (
+    NOT_FACT_GRAPHS,
+    PREFIXES,
+)
 from rivalry.kernel.terms import tr
 
-_NOT_FACTS = {INFERRED_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH}
 DESCRIBES = ox.NamedNode(tr.describesGraph)
 
 ANCESTORS = """
@@ -30,7 +32,7 @@ def asserted(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
     return [
         q
         for q in store.quads_for_pattern(subject, None, None, None)
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _NOT_FACTS
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in NOT_FACT_GRAPHS
     ]
 
 

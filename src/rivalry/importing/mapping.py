@@ -18,7 +18,7 @@ from rivalry.importing.reconcile import Reconciler
 from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
 from rivalry.kernel.namespaces import GRAPH, ID, TR
 from rivalry.kernel.terms import rdf, rdfs, skos, tr, xsd
-from rivalry.load.csv_template import slug
+from rivalry.kernel.text import slug
 
 WD = "http://www.wikidata.org/entity/"
 CLASSES = {"firm": tr.Firm, "organisation": tr.Organisation, "person": tr.Person}

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 
 import pycountry
 
+from rivalry.kernel.text import ISO_DATE
 from rivalry.load.csv_template import CsvError
-
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class InputError(CsvError):
@@ -71,7 +69,7 @@ class Parsed:
 def full_date(text: str | None) -> str | None:
     """A real calendar day, or None for partial dates ("2019-05") kept only as raw values."""
     text = (text or "").strip()[:10]
-    if not DATE.match(text):
+    if not ISO_DATE.fullmatch(text):
         return None
     try:
         dt.date.fromisoformat(text)

@@ -33,3 +33,16 @@ BY_MEDIA_TYPE = {
     "application/json": ("select", "json"),
     "application/xml": ("select", "xml"),
 }
+
+
+# files the project reads, by suffix (graph/, change sets)
+RDF_FILE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+# an entity's data documents, /data/<entity>.<extension>, in the order content negotiation tries
+DOCUMENT_EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}

@@ -9,6 +9,9 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"
 INFERRED_GRAPH = GRAPH + "inferred"
+# graphs that hold no facts: the vocabulary, and what the build infers
+VOCABULARY_GRAPHS = frozenset({ONTOLOGY_GRAPH, SHAPES_GRAPH})
+NOT_FACT_GRAPHS = VOCABULARY_GRAPHS | {INFERRED_GRAPH}
 GENID = BASE + ".well-known/genid/"  # skolem IRIs for blank nodes in the facts
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

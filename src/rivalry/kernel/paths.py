@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rivalry.kernel.formats import RDF_FILE_FORMATS
 from rivalry.kernel.namespaces import GRAPH
 
-RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
 # a source id, which names both the source's graph and its file graph/sources/<id>.trig:
 # one path segment of lowercase ASCII words joined by single hyphens, as every shipped file is
 SOURCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -118,4 +118,4 @@ class Project:
             return False
 
     def graph_files(self) -> list[Path]:
-        return sorted(p for p in self.graph_dir.rglob("*") if p.suffix in RDF_SUFFIXES)
+        return sorted(p for p in self.graph_dir.rglob("*") if p.suffix in RDF_FILE_FORMATS)

@@ -25,13 +25,13 @@ import pyoxigraph as ox
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import GRAPH, ID, PREFIXES, TR
 from rivalry.kernel.terms import rdf, rdfs, tr, xsd
+from rivalry.kernel.text import ISO_DATE, slug
 
 COLUMNS = (
     "subject", "relation", "object", "value", "language", "start", "end",
     "source_url", "source_title", "publisher", "source_date",
 )  # fmt: skip
 REQUIRED = ("subject", "relation", "source_url", "source_title", "publisher", "source_date")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -56,10 +56,6 @@ def _node(text: str) -> ox.NamedNode:
             )
         text = PREFIXES[prefix] + local
     return ox.NamedNode(text)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
 def checked_header(reader: csv.DictReader, required, columns, known: str) -> list[str]:
@@ -100,7 +96,7 @@ def _row(line: int, row: dict[str, str], header: list[str], ranges: dict[str, st
         if not row.get(column):
             raise fail(column, f"{column} is empty; every fact needs it")
     for column in ("start", "end", "source_date"):
-        if row.get(column) and not DATE.match(row[column]):
+        if row.get(column) and not ISO_DATE.fullmatch(row[column]):
             raise fail(column, f"{column} {row[column]!r} is not a date; write YYYY-MM-DD")
     if not re.match(r"^https?://", row["source_url"]):
         raise fail("source_url", "source_url must be an http(s) URL")

@@ -20,19 +20,14 @@ import pyoxigraph as ox
 import rdflib
 
 from rivalry.kernel.errors import RivalryError
+from rivalry.kernel.formats import RDF_FILE_FORMATS
 from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from rivalry.kernel.paths import Project
 from rivalry.kernel.terms import rdfs, xsd
 from rivalry.load.csv_template import CsvError, parse_csv
 from rivalry.load.json_guard import JsonLimitError, guard
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+FORMATS = RDF_FILE_FORMATS
 XSD_STRING = xsd.string
 BOM = b"\xef\xbb\xbf"
 RDF12_TRIPLE = re.compile(r"<<|\{\|")

@@ -19,9 +19,15 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from rivalry.kernel.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, compact
+from rivalry.kernel.namespaces import (
+    BASE,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    SHAPES_GRAPH,
+    VOCABULARY_GRAPHS,
+    compact,
+)
 
-VOCABULARY_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH}
 CONTEXT_URL = BASE + "context.jsonld"
 
 

@@ -58,9 +58,7 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
         node = ox.NamedNode(iri)
         facts = pages.select(store, pages.DESCRIBE, {"entity": node})
         events = pages.select(store, pages.TIMELINE, {"entity": node})
-        contributed = []
-        for graph in pages.described_graphs(facts):
-            contributed = pages.select(store, pages.CONTRIBUTED, {"graph": ox.NamedNode(graph)})
+        contributed = pages.select(store, pages.CONTRIBUTED, {"entity": node})
         name = target.name
         data = {"Turtle": f"{name}.ttl", "JSON-LD": f"{name}.jsonld"}
         title, body = pages.entity(iri, facts, events, contributed, linker, data)

@@ -15,9 +15,8 @@ import pyoxigraph as ox
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import PREFIXES
 from rivalry.kernel.terms import xsd
+from rivalry.kernel.text import ISO_DATE
 from rivalry.query.catalogue import CatalogueQuery, Param
-
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d takes any script's
 
 FIND_BY_LABEL = """
 SELECT ?entity ?label ?wanted WHERE {
@@ -69,7 +68,7 @@ def _date(name: str, value: str) -> str:
     """A real calendar date in ASCII digits; an ill-typed xsd:date matches nothing, so it
     would give an empty answer instead of an error."""
     how = "write it as YYYY-MM-DD with ASCII digits, e.g. 2025-05-20"
-    if not DATE.fullmatch(value):
+    if not ISO_DATE.fullmatch(value):
         raise ParamError(f"parameter {name}={value!r} is not a date; {how}")
     try:
         datetime.date.fromisoformat(value)

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from rivalry.kernel.formats import DOCUMENT_EXTENSIONS, media_type
 from rivalry.kernel.namespaces import compact
 from rivalry.serve.responses import negotiate, plain_error
 from rivalry.serve.workers import (
@@ -34,25 +35,22 @@ class LinkedData:
         """/id/… : 303 See Other to the page or the data document, by Accept."""
         path = request.path_params["path"]
         accept = request.headers.get("accept", "")
-        for media, ext in (
-            ("text/turtle", "ttl"),
-            ("application/ld+json", "jsonld"),
-            ("application/n-triples", "nt"),
-            ("application/rdf+xml", "rdf"),
-        ):
-            if media in accept:
+        for ext, name in DOCUMENT_EXTENSIONS.items():
+            if media_type(name) in accept:
                 return RedirectResponse(f"/data/{path}.{ext}", status_code=303)
         return RedirectResponse(f"/page/{path}", status_code=303)
 
     async def data(self, request: HttpRequest) -> Response:
         path, ext = request.path_params["path"], request.path_params["ext"]
-        formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
-        if ext not in formats:
-            return plain_error(404, f"No data format .{ext}; use .ttl, .jsonld, .nt or .rdf.")
+        if ext not in DOCUMENT_EXTENSIONS:
+            known = ", ".join(f".{e}" for e in DOCUMENT_EXTENSIONS)
+            return plain_error(404, f"No data format .{ext}; use one of {known}.")
         iri = self.entity_iri(path)
         if iri is None:
             return plain_error(404, f"{path!r} does not name an entity of this graph.")
-        job = Request(pages.ABOUT, graph_format=formats[ext], bindings=(("e", *to_tuple(iri)),))
+        job = Request(
+            pages.ABOUT, graph_format=DOCUMENT_EXTENSIONS[ext], bindings=(("e", *to_tuple(iri)),)
+        )
         body, media = await self.run(request, job)
         return Response(body, media_type=media)
 

@@ -95,10 +95,8 @@ class Pages:
         events = (await self.select(request, pages.TIMELINE, {"entity": iri}))["results"][
             "bindings"
         ]
-        contributed = []
-        for graph in pages.described_graphs(facts):
-            found = await self.select(request, pages.CONTRIBUTED, {"graph": ox.NamedNode(graph)})
-            contributed = found["results"]["bindings"]
+        found = await self.select(request, pages.CONTRIBUTED, {"entity": iri})
+        contributed = found["results"]["bindings"]
         data = {name: f"/data/{path}.{ext}" for name, ext in pages.DATA_LINKS}
         title, body = pages.entity(iri.value, facts, events, contributed, self.linker, data)
         return HTMLResponse(html.page(title, body))

@@ -14,9 +14,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import SH, TRSH, XSD
-from rivalry.kernel.terms import xsd
+from rivalry.kernel.terms import sh, xsd
 
 SEVERITIES = ("violation", "warning", "info")
+# SHACL's severity IRIs and the names the reports use
+SEVERITY_OF = {sh.Violation: "violation", sh.Warning: "warning", sh.Info: "info"}
+SEVERITY_IRI = {name: iri for iri, name in SEVERITY_OF.items()}
 
 
 @dataclass(frozen=True)
@@ -114,13 +117,12 @@ class Report:
                 ox.Literal(str(self.conforms).lower(), datatype=ox.NamedNode(xsd.boolean)),
             ),
         ]
-        severity = {"violation": sh("Violation"), "warning": sh("Warning"), "info": sh("Info")}
         for p in self.sorted():
             result = ox.BlankNode()
             triples += [
                 ox.Triple(report, sh("result"), result),
                 ox.Triple(result, rdf_type, sh("ValidationResult")),
-                ox.Triple(result, sh("resultSeverity"), severity[p.severity]),
+                ox.Triple(result, sh("resultSeverity"), ox.NamedNode(SEVERITY_IRI[p.severity])),
                 ox.Triple(result, sh("resultMessage"), ox.Literal(p.message, language="en")),
                 ox.Triple(result, sh("sourceShape"), _rule_iri(p.rule)),
             ]

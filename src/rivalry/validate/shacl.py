@@ -9,9 +9,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from rivalry.kernel.namespaces import compact
-from rivalry.validate.report import Problem
-
-_SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+from rivalry.validate.report import SEVERITY_OF, Problem
 
 
 def shacl_problems(
@@ -45,7 +43,7 @@ def _problem(results: rdflib.Graph, result, shapes: rdflib.Graph) -> Problem:
     shape = one(SH.sourceShape)
     message = one(SH.resultMessage)
     return Problem(
-        severity=_SEVERITY.get(one(SH.resultSeverity), "violation"),
+        severity=SEVERITY_OF.get(str(one(SH.resultSeverity)), "violation"),
         layer="shacl",
         rule=_rule_name(shape, shapes),
         message=_compact_iris(str(message)) if message else _fallback_message(results, result),

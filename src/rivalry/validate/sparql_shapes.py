@@ -16,9 +16,7 @@ import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import PREFIXES, compact
 from rivalry.kernel.terms import sh
-from rivalry.validate.report import Problem
-
-SEVERITY = {sh.Violation: "violation", sh.Warning: "warning", sh.Info: "info"}
+from rivalry.validate.report import SEVERITY_OF, Problem
 
 CONSTRAINTS = """
 SELECT ?shape ?select ?message ?severity ?targetClass ?targetSubjectsOf WHERE {
@@ -67,7 +65,7 @@ def load_constraints(shapes: ox.Store) -> list[SparqlConstraint]:
         if row["message"] is not None:
             entry["message"] = row["message"].value
         if row["severity"] is not None:
-            entry["severity"] = SEVERITY.get(row["severity"].value, "violation")
+            entry["severity"] = SEVERITY_OF.get(row["severity"].value, "violation")
         if row["targetClass"] is not None:
             entry["targets"].add(("class", row["targetClass"].value))
         if row["targetSubjectsOf"] is not None:

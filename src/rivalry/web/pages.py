@@ -10,7 +10,6 @@ import pyoxigraph as ox
 
 from rivalry.kernel.formats import SELECT_FORMATS
 from rivalry.kernel.namespaces import PREFIXES
-from rivalry.kernel.terms import tr
 from rivalry.web.html import Linker, table
 
 DESCRIBE = """
@@ -38,12 +37,14 @@ SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
     OPTIONAL { ?event tr:summary ?summary }
 } ORDER BY ?date ?event"""
 
+# what the named graphs a source document describes contributed (its page lists them all)
 CONTRIBUTED = """
 SELECT ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
+    ?entity tr:describesGraph ?graph .
     GRAPH ?graph { ?s ?p ?o }
     OPTIONAL { ?s rdfs:label ?sLabel FILTER (LANG(?sLabel) = "en") }
     OPTIONAL { ?o rdfs:label ?oLabel FILTER (LANG(?oLabel) = "en") }
-} ORDER BY ?s ?p LIMIT 1000"""
+} ORDER BY ?graph ?s ?p LIMIT 1000"""
 
 # the data documents offered for every entity: (name, file extension)
 DATA_LINKS = (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"))
@@ -58,15 +59,6 @@ def select(store: ox.Store, query: str, bindings: dict | None = None) -> list[di
     )
     body = result.serialize(format=SELECT_FORMATS["json"][0])
     return json.loads(body)["results"]["bindings"]
-
-
-def described_graphs(facts: list[dict]) -> list[str]:
-    """The named graphs a source document describes (its page lists what they contributed)."""
-    return [
-        f["o"]["value"]
-        for f in facts
-        if f["direction"]["value"] == "out" and f["p"]["value"] == tr.describesGraph
-    ]
 
 
 def entity(
