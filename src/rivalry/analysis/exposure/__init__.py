@@ -22,6 +22,7 @@ from rivalry.analysis.exposure.model import ONE_DAY, Change, Exposure, Node, Pat
 from rivalry.analysis.exposure.overlay import Assumed, overlay
 from rivalry.analysis.exposure.paths import Walker, all_paths
 from rivalry.analysis.exposure.resolve import EntityError, resolve
+from rivalry.kernel.namespaces import compact
 
 __all__ = [
     "Assumed",
@@ -30,6 +31,7 @@ __all__ = [
     "Timeline",
     "explain",
     "overlay",
+    "paths_of",
     "resolve",
     "timeline",
 ]
@@ -44,8 +46,13 @@ def paths_of(
 ) -> tuple[Node, list[Path]]:
     """The entity and all its paths, each with the days it holds (for all time)."""
     walker = _walker(store, assumed)
-    node = resolve(store, entity)
-    return walker.node(node.value), all_paths(walker, walker.node(node.value))
+    node = walker.node(resolve(store, entity).value)
+    if node.kind not in ("state", "firm"):
+        raise EntityError(
+            f"{compact(node.iri)} ({node.name}) is neither a state nor a firm; exposure is "
+            "explained for states and firms"
+        )
+    return node, all_paths(walker, node)
 
 
 def explain(
