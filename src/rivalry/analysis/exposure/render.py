@@ -170,6 +170,10 @@ def diagram(exposure: Exposure) -> graphviz.Digraph:
     )
     drawn: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
+    ids: dict[str, str] = {}  # IRIs hold ":", which Graphviz reads as a port
+
+    def ident(iri: str) -> str:
+        return ids.setdefault(iri, f"n{len(ids)}")
 
     def node(iri: str, label: str, style: dict, tooltip: str = "", url: str = "") -> None:
         if iri in drawn:
@@ -178,13 +182,13 @@ def diagram(exposure: Exposure) -> graphviz.Digraph:
         extra = {"tooltip": tooltip or compact(iri)}
         if url:
             extra["URL"] = url
-        dot.node(iri, _wrap(label), **style, **extra)
+        dot.node(ident(iri), _wrap(label), **style, **extra)
 
     def edge(tail: str, head: str, label: str, key: str, **attrs) -> None:
         if (tail, head, key) in edges:
             return
         edges.add((tail, head, key))
-        dot.edge(tail, head, label=label, **attrs)
+        dot.edge(ident(tail), ident(head), label=label, **attrs)
 
     entity = exposure.entity
     node(entity.iri, entity.name, ENTITY_STYLE)
