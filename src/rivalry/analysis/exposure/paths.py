@@ -101,12 +101,14 @@ class Walker:
 
     def node(self, iri: str) -> Node:
         if iri not in self._nodes:
-            label, kind, home = "", "", None
+            labels, kind, home = set(), "", None
             for row in self.run("node", node=ox.NamedNode(iri)):
-                label = label or (row["label"].value if row["label"] else "")
+                if row["label"] is not None:
+                    labels.add(row["label"].value)
                 kind = kind or (row["kind"].value if row["kind"] else "")
                 home = home or (row["home"].value if row["home"] else None)
-            self._nodes[iri] = Node(iri, label, kind)
+            # one label whatever the row order, when sources spell a name differently
+            self._nodes[iri] = Node(iri, min(labels, default=""), kind)
             self._homes[iri] = home
         return self._nodes[iri]
 
@@ -233,6 +235,11 @@ class Walker:
                     "sources": set(),
                 },
             )
+            # an act summarised by several sources: the same one whatever the row order
+            if row["actName"] is not None and (
+                not act["name"] or row["actName"].value < act["name"]
+            ):
+                act["name"] = row["actName"].value
             if row["source"] is not None:
                 act["sources"].add(row["source"].value)
         return {

@@ -220,7 +220,7 @@ def diagram(exposure: Exposure) -> graphviz.Digraph:
         for act in path.acts:
             node(
                 act.iri,
-                f"{act.kind} {act.day or ''}\n{act.name}",
+                f"{act.kind} {act.day or ''}\n{_clip(act.name)}",
                 ACT_STYLE,
                 _tooltip(act.sources),
                 _first_url(act.sources),
@@ -290,6 +290,10 @@ def _tooltip(sources: tuple[Source, ...]) -> str:
 
 def _first_url(sources: tuple[Source, ...]) -> str:
     return next((s.url for s in sources if s.url.startswith(("http://", "https://"))), "")
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _wrap(label: str, width: int = 32) -> str:
