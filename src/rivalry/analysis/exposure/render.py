@@ -225,7 +225,21 @@ def diagram(exposure: Exposure) -> graphviz.Digraph:
                 _tooltip(act.sources),
                 _first_url(act.sources),
             )
-            edge(act.iri, law.node.iri, "invokes", "invokes", style="dotted")
+            threat = act.kind == "threat"
+            edge(
+                act.iri, law.node.iri, "invokes" if threat else "made under", "law", style="dotted"
+            )
+            # which measure the act is aimed at; not ranked, so the flow stays left to right
+            edge(
+                act.iri,
+                measure.node.iri,
+                "against" if threat else "responds to",
+                "measure",
+                style="dotted",
+                constraint="false",
+                color="#6b7280",
+                fontcolor="#6b7280",
+            )
         previous = measure.node.iri
         if path.links[0].subject.iri != measure.node.iri:  # restricted by an amendment
             amendment = path.links[0].subject
