@@ -92,6 +92,8 @@ class Walker:
         self._sources: dict[str, object] = {}
         self._instruments: dict[str, Instrument | None] = {}
         self._contested: dict[str, list[Contested]] = {}
+        self._restrictions: dict[str, list] = {}
+        self._conflicts: dict[str, dict[str, list[Act]]] = {}
 
     def run(self, name: str, **params: ox.NamedNode | ox.Literal):
         bindings = {ox.Variable(k): v for k, v in params.items()}
@@ -203,6 +205,11 @@ class Walker:
     def restrictions(self, target: str) -> list[tuple[str, str, tuple, bool]]:
         """(measure, instrument adding the target — the measure or an amendment, sources,
         whether only an assumed graph states it)."""
+        if target not in self._restrictions:
+            self._restrictions[target] = self._read_restrictions(target)
+        return self._restrictions[target]
+
+    def _read_restrictions(self, target: str) -> list[tuple[str, str, tuple, bool]]:
         found: dict[tuple[str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
         for row in self.run("restrictions", target=ox.NamedNode(target)):
             sources, graphs = found[(row["measure"].value, row["restricting"].value)]
@@ -221,6 +228,11 @@ class Walker:
 
     def conflicts(self, measure: str) -> dict[str, list[Act]]:
         """For each law forbidding compliance with the measure, the acts invoking it."""
+        if measure not in self._conflicts:
+            self._conflicts[measure] = self._read_conflicts(measure)
+        return self._conflicts[measure]
+
+    def _read_conflicts(self, measure: str) -> dict[str, list[Act]]:
         laws: dict[str, dict[str, dict]] = defaultdict(dict)
         for row in self.run("conflicts", measure=ox.NamedNode(measure)):
             acts = laws[row["law"].value]
