@@ -43,7 +43,8 @@ from rivalry.analysis.exposure.model import (
     in_force,
     meet_all,
 )
-from rivalry.kernel.namespaces import PREFIXES, compact
+from rivalry.kernel.namespaces import compact
+from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
 
 HERE = FilePath(__file__).parent
@@ -55,7 +56,11 @@ def sparql(name: str) -> str:
     return (HERE / f"{name}.rq").read_text(encoding="utf-8")
 
 
-TR = PREFIXES["tr"]
+LABEL = ox.NamedNode(rdfs.label)
+TYPE = ox.NamedNode(rdf.type)
+HOME = ox.NamedNode(tr.headquarteredIn)
+CONCERNS = ox.NamedNode(tr.concerns)
+KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
 HOW = {
     "hosts-project": "hosts a project using a restricted item",
     "project-participant": "takes part in a project using a restricted item",
@@ -102,17 +107,21 @@ class Walker:
     # ---------------------------------------------------------------- nodes and sources
 
     def node(self, iri: str) -> Node:
+        """Label, kind and home state, read straight from the union graph's indexes (a
+        state has thousands of neighbours: one SPARQL query each costs seconds)."""
         if iri not in self._nodes:
-            labels, kind, home = set(), "", None
-            for row in self.run("node", node=ox.NamedNode(iri)):
-                if row["label"] is not None:
-                    labels.add(row["label"].value)
-                kind = kind or (row["kind"].value if row["kind"] else "")
-                home = home or (row["home"].value if row["home"] else None)
-            # one label whatever the row order, when sources spell a name differently
-            self._nodes[iri] = Node(iri, min(labels, default=""), kind)
-            self._homes[iri] = home
+            node = ox.NamedNode(iri)
+            # one label whatever the order, when sources spell a name differently
+            labels = sorted(q.object.value for q in self._quads(node, LABEL))
+            types = {q.object for q in self._quads(node, TYPE)}
+            kind = next((k for cls, k in KINDS if cls in types), "")
+            homes = sorted(q.object.value for q in self._quads(node, HOME))
+            self._nodes[iri] = Node(iri, labels[0] if labels else "", kind)
+            self._homes[iri] = homes[0] if homes else None
         return self._nodes[iri]
+
+    def _quads(self, subject, predicate, obj=None):
+        return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
 
     def home(self, iri: str) -> str | None:
         self.node(iri)
@@ -142,7 +151,7 @@ class Walker:
 
     def _graph_of(self, source: str) -> str:
         for quad in self.store.quads_for_pattern(
-            ox.NamedNode(source), ox.NamedNode(TR + "describesGraph"), None, None
+            ox.NamedNode(source), ox.NamedNode(tr.describesGraph), None, None
         ):
             return quad.object.value
         return ""
@@ -271,6 +280,8 @@ class Walker:
     # ---------------------------------------------------------------- contested matters
 
     def contested(self, iri: str) -> list[Contested]:
+        if iri not in self._contested and not any(self._quads(None, CONCERNS, ox.NamedNode(iri))):
+            self._contested[iri] = []  # no matter concerns it: skip the query
         if iri not in self._contested:
             matters: dict[str, dict] = {}
             for row in self.run("contested", node=ox.NamedNode(iri)):
