@@ -211,17 +211,18 @@ class Walker:
                 )
         return self._instruments[iri]
 
-    def restrictions(self, target: str) -> list[tuple[str, str, tuple, bool]]:
-        """(measure, instrument adding the target — the measure or an amendment, sources,
-        whether only an assumed graph states it)."""
+    def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
+        """(measure, instrument adding the target — the measure or an amendment, tr:restricts
+        or tr:designates, sources, whether only an assumed graph states it)."""
         if target not in self._restrictions:
             self._restrictions[target] = self._read_restrictions(target)
         return self._restrictions[target]
 
-    def _read_restrictions(self, target: str) -> list[tuple[str, str, tuple, bool]]:
-        found: dict[tuple[str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    def _read_restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
+        found: dict[tuple[str, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
         for row in self.run("restrictions", target=ox.NamedNode(target)):
-            sources, graphs = found[(row["measure"].value, row["restricting"].value)]
+            key = (row["measure"].value, row["restricting"].value, compact(row["p"].value))
+            sources, graphs = found[key]
             graphs.add(row["g"].value)
             if row["source"] is not None:
                 sources.add(row["source"].value)
@@ -229,10 +230,11 @@ class Walker:
             (
                 m,
                 r,
+                p,
                 tuple(sorted((self.source(s) for s in srcs), key=_source_key)),
                 graphs <= self.assumed_graphs,
             )
-            for (m, r), (srcs, graphs) in sorted(found.items())
+            for (m, r, p), (srcs, graphs) in sorted(found.items())
         ]
 
     def conflicts(self, measure: str) -> dict[str, list[Act]]:
@@ -395,13 +397,15 @@ def all_paths(walker: Walker, entity: Node) -> list[Path]:
     paths: dict[str, Path] = {}
     home = walker.home(entity.iri)
     for how, upward, target in reaches(walker, entity):
-        for measure_iri, restricting, restriction_sources, assumed in walker.restrictions(target):
+        for measure_iri, restricting, relation, restriction_sources, assumed in walker.restrictions(
+            target
+        ):
             measure = walker.instrument(measure_iri)
             if measure is None:
                 continue
             restriction = Link(
                 walker.node(restricting),
-                "tr:restricts",
+                relation,
                 walker.node(target),
                 _amendment_in_force(walker, measure_iri, restricting),
                 restriction_sources,

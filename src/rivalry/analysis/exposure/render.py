@@ -19,6 +19,7 @@ from rivalry.kernel.namespaces import compact
 
 RELATION = {
     "tr:restricts": "restricts",
+    "tr:designates": "designates",
     "tr:locatedIn": "located in",
     "tr:participant": "participant",
     "tr:usesItem": "uses",
@@ -249,9 +250,7 @@ def diagram(exposure: Exposure) -> graphviz.Digraph:
             for end in (link.subject, link.object):
                 if end.iri not in drawn:
                     node(end.iri, end.name, NODE_STYLE)
-            forward = link.subject.iri == previous or (
-                link.relation == "tr:restricts" and link is path.links[0]
-            )
+            forward = link.subject.iri == previous or (link is path.links[0])
             tail, head = (link.subject.iri, link.object.iri)
             if not forward:
                 tail, head = head, tail
