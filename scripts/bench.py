@@ -194,7 +194,39 @@ def stage_queries(work: Path, _size: int, args) -> dict:
                 "p95_ms": round(quantile(warm, 95) * 1000, 1),
             }
         )
+    rows += _explanations(work, meta)
     return {"queries": rows}
+
+
+def _explanations(work: Path, meta: dict) -> list[dict]:
+    """`rivalry explain exposure` of a state and a firm, in the queries' table."""
+    from datetime import date
+
+    from rivalry.analysis import exposure
+
+    store = ox.Store.read_only(str(work / "store"))
+    rows = []
+    for kind, entity in (
+        ("state", meta["states"][0]),
+        ("firm", meta["firms"][len(meta["firms"]) // 2]),
+    ):
+
+        def run(entity=entity) -> int:
+            return len(exposure.explain(store, entity, date(2025, 12, 31)).paths)
+
+        cold, count = seconds(run)
+        warm = [seconds(run)[0] for _ in range(3)]
+        rows.append(
+            {
+                "query": f"explain exposure ({kind})",
+                "selective": True,
+                "rows": count,
+                "cold_ms": round(cold * 1000, 1),
+                "p50_ms": round(statistics.median(warm) * 1000, 1),
+                "p95_ms": round(max(warm) * 1000, 1),
+            }
+        )
+    return rows
 
 
 def stage_gate(work: Path, size: int, args) -> dict:
