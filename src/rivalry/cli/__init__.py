@@ -5,7 +5,7 @@ them in the order imported here, which is the pipeline's.
 """
 
 # isort: off
-from rivalry.cli import stages, gate, importing, query, stats, explain, serve, publish  # noqa: F401
+from rivalry.cli import init, stages, gate, importing, query, stats, explain, serve, publish  # noqa: F401
 from rivalry.cli.app import app, main
 
 # isort: on

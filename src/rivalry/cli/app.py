@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from rivalry.cli.output import EXIT_CODES, out
+from rivalry.cli.output import EXIT_CODES, EXIT_USAGE, err, out
+from rivalry.kernel.paths import ProjectMissing
 from rivalry.kernel.version import VERSION
 
 app = typer.Typer(
@@ -27,4 +28,8 @@ def main_callback(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ProjectMissing as error:  # raised by Project.locate in any verb: a usage error
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise SystemExit(EXIT_USAGE) from None

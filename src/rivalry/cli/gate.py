@@ -10,13 +10,13 @@ import typer
 from rivalry.cli.app import app
 from rivalry.cli.options import ChangeFiles, FormatOpt, OwlOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_OK, EXIT_PROBLEMS, ReportFormat, emit_report, err, fail, out
-from rivalry.gate import merge
-from rivalry.gate.check import change_files, check_change, load_submission
+from rivalry.gate import merge, transaction
+from rivalry.gate.check import change_files, load_submission
 from rivalry.gate.check import check as gate_check
-from rivalry.kernel.paths import Project
+from rivalry.kernel.paths import Project, ProjectMissing
 from rivalry.load.parse import ParseError
 from rivalry.query import render
-from rivalry.store.embedded import StoreMissing, open_store, settle
+from rivalry.store.embedded import StoreMissing, open_store
 
 
 def _existing(files: list[Path]) -> list[Path]:
@@ -75,32 +75,27 @@ def add(
 
 
 def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: bool):
-    """Under the writer lock: settle an interrupted merge, build the change from the store,
-    check it, and merge it only if it passes. Returns None when there was nothing to add."""
+    """The library's lock/recover/check/merge sequence, its report and errors printed as the
+    CLI's. Returns None when there was nothing to add."""
     try:
-        with merge.writer_lock(proj):
-            settle(proj.store_path)  # a store a killed build had moved aside is put back
-            if not proj.store_path.exists():
-                raise StoreMissing(proj.store_path)
-            recovered = merge.recover(proj)
-            if recovered:
-                err.print(f"An interrupted merge was found and {recovered}.")
-            db = ox.Store(str(proj.store_path))
-            change = make_change(db)
-            if change is None:
-                return None
-            report = check_change(proj, db, change, owl=owl)
-            emit_report(report, fmt)
-            if not report.conforms:
-                raise fail("the change does not pass the check; nothing was merged", EXIT_PROBLEMS)
-            return merge.merge(proj, db, change, inputs)
-    except (ParseError, StoreMissing, merge.MergeError) as error:
+        return transaction.check_and_merge(
+            proj,
+            make_change,
+            inputs,
+            owl=owl,
+            on_recovered=lambda how: err.print(f"An interrupted merge was found and {how}."),
+            on_report=lambda report: emit_report(report, fmt),
+        )
+    except transaction.ChangeRefused as error:
+        raise fail(str(error), EXIT_PROBLEMS) from None
+    except (
+        ParseError,
+        StoreMissing,
+        merge.MergeError,
+        transaction.MergeFailed,
+        ProjectMissing,
+    ) as error:
         raise fail(str(error)) from None
-    except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
-        raise fail(
-            f"{error}; nothing was merged, or the next rivalry add or build finishes the "
-            "interrupted merge. Free some space and run the command again."
-        ) from None
 
 
 def _print_merged(proj: Project, result) -> None:

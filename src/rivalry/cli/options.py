@@ -13,8 +13,8 @@ ProjectOpt = Annotated[
     Path | None,
     typer.Option(
         "--project",
-        help="Project folder (ontology/, graph/, queries/). "
-        "Default: $RIVALRY_PROJECT or this checkout.",
+        help="Project folder (ontology/, graph/, queries/). Default: $RIVALRY_PROJECT, else "
+        "the current folder or its nearest parent that is one, else the bundled graph.",
         show_default=False,
     ),
 ]
@@ -22,7 +22,8 @@ StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="On-disk store folder. Default: $RIVALRY_STORE or <project>/.rivalry/store.",
+        help="On-disk store folder. Default: $RIVALRY_STORE or <project>/.rivalry/store "
+        "(the per-user data folder for the bundled graph).",
         show_default=False,
     ),
 ]

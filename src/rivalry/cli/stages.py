@@ -20,10 +20,9 @@ from rivalry.cli.output import (
     out,
     print_report,
 )
-from rivalry.gate import merge
+from rivalry.gate import merge, transaction
 from rivalry.kernel.paths import Project
 from rivalry.load.parse import ParseError
-from rivalry.store.build import build as run_build
 from rivalry.validate.layers import check_project
 
 
@@ -35,13 +34,21 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
     is kept and the problems are listed. Rebuilding the same graph gives the same store.
     """
     proj = Project.locate(project, store)
+    if proj.bundled:
+        err.print(
+            f"No project in {proj.searched[0]} or its parents: building the bundled graph "
+            f"into {proj.store_path} (`rivalry init DIR` makes a project of your own).",
+            highlight=False,
+        )
     with err.status("Building: parse, load, infer, validate…"):
         try:
-            with merge.writer_lock(proj):
-                recovered = proj.store_path.exists() and merge.recover(proj, rebuilding=True)
-                if recovered:
-                    err.print(f"An interrupted merge was found and settled ({recovered}).")
-                result = run_build(proj, owl=owl)
+            result = transaction.build(
+                proj,
+                owl=owl,
+                on_recovered=lambda how: err.print(
+                    f"An interrupted merge was found and settled ({how})."
+                ),
+            )
         except (ParseError, merge.MergeError) as error:
             raise fail(str(error)) from None
     summary = Table(title="Build summary", show_header=False)
