@@ -1,7 +1,7 @@
 """The package's import direction, written once: each layer imports only the layers before it.
 
 kernel ← load ← reason ← validate ← store ← gate ← query ← importing/linking/analysis ← web
-← serve/publish/push ← cli. Packages of one layer do not import each other (publish does not
+← serve/publish/push ← api ← cli. Packages of one layer do not import each other (publish does not
 import serve; what both need lives in web), and the product never imports tools/ (benchmark
 and test helpers).
 """
@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("importing", "linking", "analysis"),
     ("web",),
     ("serve", "publish", "push"),
+    ("api",),
     ("cli",),
 )
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
