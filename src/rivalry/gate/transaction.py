@@ -66,24 +66,39 @@ def check_and_merge(
     project.require_writable("add")
     try:
         with merge.writer_lock(project):
-            settle(project.store_path)  # a store a killed build had moved aside is put back
-            if not project.store_path.exists():
-                raise StoreMissing(project.store_path)
-            recovered = merge.recover(project)
-            if recovered and on_recovered:
-                on_recovered(recovered)
-            db = ox.Store(str(project.store_path))
-            change = make_change(db)
-            if change is None:
-                return None
-            report = check_change(project, db, change, owl=owl)
-            if on_report:
-                on_report(report)
-            if not report.conforms:
-                raise ChangeRefused(report)
-            return merge.merge(project, db, change, inputs)
+            return _merge_locked(project, make_change, inputs, owl, on_recovered, on_report)
     except OSError as error:  # disk full, file too large, permissions: nothing half-done stays
         raise MergeFailed(
             f"{error}; nothing was merged, or the next rivalry add or build finishes the "
             "interrupted merge. Free some space and run the command again."
         ) from None
+    except RivalryError as error:
+        # without the frames that held the store open: a process that goes on (the API) must
+        # be able to open it again, and RocksDB allows one writable handle per process
+        raise error.with_traceback(None) from None
+
+
+def _merge_locked(
+    project: Project,
+    make_change: Callable[[ox.Store], Sources | None],
+    inputs: list[Path],
+    owl: bool,
+    on_recovered: Callable[[str], None] | None,
+    on_report: Callable[[Report], None] | None,
+) -> merge.MergeResult | None:
+    settle(project.store_path)  # a store a killed build had moved aside is put back
+    if not project.store_path.exists():
+        raise StoreMissing(project.store_path)
+    recovered = merge.recover(project)
+    if recovered and on_recovered:
+        on_recovered(recovered)
+    db = ox.Store(str(project.store_path))
+    change = make_change(db)
+    if change is None:
+        return None
+    report = check_change(project, db, change, owl=owl)
+    if on_report:
+        on_report(report)
+    if not report.conforms:
+        raise ChangeRefused(report)
+    return merge.merge(project, db, change, inputs)
