@@ -1,5 +1,6 @@
 # The two entry points: `make run` builds the graph and asks the story's questions;
-# `make test` installs the test tools, lints and runs the whole test suite.
+# `make test` installs the test tools, lints, type-checks src/ (mypy) and runs the whole test
+# suite, the installed-wheel test included (`pytest -m package` runs only that).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -14,6 +15,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 # a 10-minute randomised campaign against a copy of the project (scripts/attack.py);
@@ -37,4 +39,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .rivalry .pytest_cache .ruff_cache
+	rm -rf $(VENV) .rivalry .pytest_cache .ruff_cache .mypy_cache build dist

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import pyoxigraph as ox
 
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
     from rivalry.analysis.stats import Stats
 
-Value = str | int | float | bool | Decimal | dt.date | dt.datetime | None
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Value: TypeAlias = str | int | float | bool | Decimal | dt.date | dt.datetime | None
+Term: TypeAlias = "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple"
 
 _INTEGERS = {
     xsd.integer,

@@ -39,7 +39,7 @@ def asserted(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
 def neighbourhood(store: ox.Store, focus: Iterable[ox.NamedNode]) -> list[ox.Quad]:
     focus = set(focus)
     quads = {q for node in focus for q in asserted(store, node)}
-    ancestors = set()
+    ancestors: set[ox.NamedNode] = set()
     # nodes the store has never seen (new ones, skolemised blank nodes) have no ancestors
     # there; skipping them keeps a change with many new nodes from running a query apiece
     for node in (n for n in focus if next(iter(store.quads_for_pattern(n, None, None)), None)):

@@ -101,10 +101,10 @@ class Mapper:
             return existing
         state = ox.NamedNode(f"{ID}state/{code}")
         self.add(state, rdf.type, ox.NamedNode(tr.State))
-        self.add(
+        self.add(  # the code was checked on reading (records.country_code): it is known
             state,
             rdfs.label,
-            ox.Literal(pycountry.countries.get(alpha_2=code).name, language="en"),
+            ox.Literal(pycountry.countries.get(alpha_2=code).name, language="en"),  # type: ignore[union-attr]
         )
         self.add(state, tr.isoCode, ox.Literal(code))
         return state

@@ -15,6 +15,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -178,7 +179,7 @@ def _select(endpoint: str, query: str, timeout: int) -> list[dict[str, str]]:
     client.setTimeout(timeout)
     client.setReturnFormat(JSON)
     client.setQuery(query)
-    data = client.query().convert()
+    data: Any = client.query().convert()  # JSON asked for: a dict
     return [
         {name: value["value"] for name, value in binding.items()}
         for binding in data["results"]["bindings"]

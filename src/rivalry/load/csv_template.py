@@ -36,7 +36,7 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 class CsvError(RivalryError, ValueError):
-    def __init__(self, line: int, column: int | None, message: str):
+    def __init__(self, line: int | None, column: int | None, message: str):
         super().__init__(message)
         self.line, self.column, self.message = line, column, message
 

@@ -151,7 +151,7 @@ def _bad_language_tag(path: Path, line: int | None, column: int | None) -> str |
     )
 
 
-def _too_many(limit: int) -> str:
+def _too_many(limit: int | None) -> str:
     return f"more than {limit:,} statements in one change; split it into several submissions"
 
 

@@ -128,10 +128,11 @@ class _Sender:
         return True
 
     def _put(self, params: dict, triples: list[ox.Triple], headers=None) -> httpx.Response:
+        # called only for a target with a Graph Store URL (gsp is not None)
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         return self._retry(
             lambda: self.client.put(
-                self.target.gsp,
+                self.target.gsp,  # type: ignore[arg-type]
                 params=params,
                 content=body,
                 headers={"Content-Type": "text/turtle; charset=utf-8", **(headers or {})},

@@ -65,7 +65,7 @@ class ShapesGraph:
     def __init__(self, shapes: ox.Store):
         self.store = shapes
 
-    def pairs(self, node) -> list[tuple[str, object]]:
+    def pairs(self, node) -> list[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         return [
             (q.predicate.value, q.object) for q in self.store.quads_for_pattern(node, None, None)
         ]
