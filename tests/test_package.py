@@ -1,6 +1,8 @@
 """The wheel, installed as a user would: built from the repository, installed in a fresh virtual
 environment outside the checkout, and run from another folder — build, query, check, serve,
-init and the Python API — with nothing of the checkout on its path.
+init and the Python API — with nothing of the checkout on its path; and the other habits of a
+maintained package: licence, citation, changelog, one version, the data licence as an option of
+publish.
 
 The new environment gets its dependencies from the checkout's environment (its site-packages
 added as a plain path, so the editable install's own path hook is not run) and the wheel itself
@@ -13,14 +15,18 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import venv
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 import pytest
+import rdflib
+import yaml
 
-from conftest import ROOT
+from conftest import ROOT, rivalry
 from tools.loopback import free_port, wait_until_listening
 
 pytestmark = pytest.mark.package
@@ -117,29 +123,29 @@ def test_installed_wheel_imports_from_its_own_environment(installed):
 
 
 def test_installed_wheel_builds_queries_checks_and_serves_elsewhere(installed):
-    rivalry = str(installed["bin"] / "rivalry")
-    listed = run(installed, rivalry, "queries", "--json")
+    command = str(installed["bin"] / "rivalry")
+    listed = run(installed, command, "queries", "--json")
     assert listed.returncode == 0 and '"timeline"' in listed.stdout, listed.stderr
-    missing = run(installed, rivalry, "query", "timeline")
+    missing = run(installed, command, "query", "timeline")
     assert missing.returncode == 2 and "no store at" in missing.stderr
-    built = run(installed, rivalry, "build", "--no-owl")
+    built = run(installed, command, "build", "--no-owl")
     assert built.returncode == 0, built.stdout + built.stderr
     assert "bundled graph" in built.stderr
     store = installed["data"] / "rivalry"
     assert any(store.rglob("store")), "the bundled graph's store is in the per-user data folder"
-    asked = run(installed, rivalry, "query", "timeline", "-p", "from=2025-05-19", "-f", "csv")
+    asked = run(installed, command, "query", "timeline", "-p", "from=2025-05-19", "-f", "csv")
     assert asked.returncode == 0 and "2025-05-19" in asked.stdout, asked.stderr
-    good = run(installed, rivalry, "check", "--no-owl", str(ACCEPTED))
+    good = run(installed, command, "check", "--no-owl", str(ACCEPTED))
     assert good.returncode == 0, good.stdout + good.stderr
-    bad = run(installed, rivalry, "check", "--no-owl", str(REJECTED))
+    bad = run(installed, command, "check", "--no-owl", str(REJECTED))
     assert bad.returncode == 1 and "unknown-entity" in bad.stdout
-    refused = run(installed, rivalry, "add", "--no-owl", str(ACCEPTED))
+    refused = run(installed, command, "add", "--no-owl", str(ACCEPTED))
     assert refused.returncode == 2 and "rivalry init DIR" in refused.stderr
     assert not list(installed["work"].iterdir()), "nothing written into the current folder"
 
     port = free_port()
     server = subprocess.Popen(
-        [rivalry, "serve", "--port", str(port)],
+        [command, "serve", "--port", str(port)],
         cwd=installed["work"],
         env=user_env(installed),
         stdout=subprocess.DEVNULL,
@@ -162,13 +168,49 @@ def test_done_when_from_any_folder(installed, tmp_path):
 
 
 def test_init_from_the_installed_wheel(installed, tmp_path):
-    rivalry = str(installed["bin"] / "rivalry")
-    made = run(installed, rivalry, "init", "mine", cwd=tmp_path)
+    command = str(installed["bin"] / "rivalry")
+    made = run(installed, command, "init", "mine", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     project = tmp_path / "mine"
     assert (project / ".gitignore").is_file() and (project / "queries" / "timeline.rq").is_file()
-    built = run(installed, rivalry, "build", "--no-owl", cwd=project)
+    built = run(installed, command, "build", "--no-owl", cwd=project)
     assert built.returncode == 0 and (project / ".rivalry" / "store").is_dir(), built.stderr
-    added = run(installed, rivalry, "add", "--no-owl", str(ACCEPTED), cwd=project / "graph")
+    added = run(installed, command, "add", "--no-owl", str(ACCEPTED), cwd=project / "graph")
     assert added.returncode == 0, added.stdout + added.stderr
     assert (project / "graph" / "sources" / "gate-new-chip-of-existing-firm.trig").is_file()
+
+
+def test_the_version_is_written_once(installed):
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert version("rivalry") == declared
+    shown = run(installed, str(installed["bin"] / "rivalry"), "--version")
+    assert shown.stdout.strip() == f"rivalry {declared}"
+    # CITATION.cff names no version of its own, so it cannot disagree
+    assert "version" not in yaml_of(ROOT / "CITATION.cff")
+
+
+def yaml_of(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+def test_licence_citation_and_changelog_are_there():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert meta["license"] == "MIT" and "MIT License" in (ROOT / "LICENSE").read_text()
+    citation = yaml_of(ROOT / "CITATION.cff")
+    assert citation["cff-version"] == "1.2.0" and citation["license"] == "MIT"
+    assert citation["title"] and citation["authors"]
+    assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_publish_writes_the_data_licence_it_is_given(built, project, tmp_path):
+    cc0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+    out = tmp_path / "release"
+    done = rivalry("publish", "--out", str(out), "--licence", cc0, store=project.store_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    void = rdflib.Graph().parse(out / "void.ttl")
+    licences = set(void.objects(None, rdflib.DCTERMS.license))
+    assert licences == {rdflib.URIRef(cc0)}
+    assert f"href='{cc0}'" in (out / "index.html").read_text()
+    bad = rivalry("publish", "--out", str(tmp_path / "no"), "--licence", "CC0")
+    assert bad.returncode == 2 and "give the licence's IRI" in bad.stderr
+    assert not (tmp_path / "no").exists()

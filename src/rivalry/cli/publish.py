@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +53,16 @@ def publish(
         Path | None,
         typer.Option(help="An earlier release directory: write changes.trig against it."),
     ] = None,
+    licence: Annotated[
+        str | None,
+        typer.Option(
+            "--licence",
+            "--license",
+            help="The data licence's IRI, written into void.ttl (dataset and every "
+            "distribution) and the index page. Default: CC BY 4.0.",
+            show_default=False,
+        ),
+    ] = None,
     project: ProjectOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -62,12 +73,19 @@ def publish(
     from datetime import date
 
     from rivalry.publish import diff, release
+    from rivalry.publish.describe import LICENCE
 
     proj = Project.locate(project, store)
     try:
         day = date.fromisoformat(issued) if issued else date.today()
     except ValueError:
         raise fail(f"--date {issued!r}: write it as YYYY-MM-DD") from None
+    licence = licence or LICENCE
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", licence):
+        raise fail(
+            f"--licence {licence!r}: give the licence's IRI, e.g. "
+            "https://creativecommons.org/publicdomain/zero/1.0/"
+        )
     if previous is not None and not (previous / "dataset.nq.gz").exists():
         raise fail(f"--previous {previous}: not a release directory (no dataset.nq.gz)")
     with Progress(console=err, transient=True) as bar:
@@ -87,6 +105,7 @@ def publish(
                 endpoint=sparql,
                 previous=previous,
                 progress=progress,
+                licence=licence,
             )
         except (StoreMissing, release.PublishError, diff.ReleaseError) as error:
             raise fail(str(error), EXIT_PROBLEMS) from None

@@ -40,6 +40,7 @@ def describe(
     issued: date,
     base_url: str,
     endpoint: str | None,
+    licence: str = LICENCE,
 ) -> bytes:
     dataset = ox.NamedNode(BASE + "dataset")
     triples: list[ox.Triple] = []
@@ -69,7 +70,7 @@ def describe(
             "one named graph per source document."
         ),
     )
-    add(dataset, dcterms.license, ox.NamedNode(LICENCE))
+    add(dataset, dcterms.license, ox.NamedNode(licence))
     add(dataset, dcterms.publisher, publisher)
     add(dataset, DCAT + "version", ox.Literal(version))
     add(
@@ -148,7 +149,7 @@ def describe(
             DCAT + "byteSize",
             ox.Literal(str(dump.size), datatype=ox.NamedNode(xsd.nonNegativeInteger)),
         )
-        add(dist, dcterms.license, ox.NamedNode(LICENCE))
+        add(dist, dcterms.license, ox.NamedNode(licence))
         checksum = ox.BlankNode(f"checksum-{name.replace('.', '-')}")
         add(dist, SPDX + "checksum", checksum)
         add(checksum, rdf.type, ox.NamedNode(SPDX + "Checksum"))

@@ -45,6 +45,7 @@ def publish(
     endpoint: str | None = None,
     previous: Path | None = None,
     progress=None,
+    licence: str = describe.LICENCE,
 ) -> Release:
     store = open_store(project.store_path)
     for stale in out.parent.glob(f".{out.name}.*-*"):  # left by a publish that was killed
@@ -57,13 +58,19 @@ def publish(
         queries = load_catalogue(project.queries_dir)
         (staging / "ontology.html").write_text(docs.render(store, queries, version))
         description = describe.describe(
-            quads, files, version=version, issued=issued, base_url=BASE, endpoint=endpoint
+            quads,
+            files,
+            version=version,
+            issued=issued,
+            base_url=BASE,
+            endpoint=endpoint,
+            licence=licence,
         )
         (staging / "void.ttl").write_bytes(description)
         check_description(staging / "void.ttl")
         iris = site.entities(store)
         site.write_entities(store, staging, iris, progress(len(iris)) if progress else None)
-        site.write_index(store, staging, iris, files, version)
+        site.write_index(store, staging, iris, files, version, licence)
         site.write_rules(staging, host_url)
         changes = None
         if previous is not None:

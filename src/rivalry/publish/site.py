@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import BASE, ID, PREFIXES, compact
+from rivalry.publish.describe import LICENCE
 from rivalry.publish.dumps import Dump, entity_document
 from rivalry.web import html, pages
 
@@ -71,7 +72,12 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
 
 
 def write_index(
-    store: ox.Store, out: Path, iris: list[str], dumps: list[Dump], version: str
+    store: ox.Store,
+    out: Path,
+    iris: list[str],
+    dumps: list[Dump],
+    version: str,
+    licence: str = LICENCE,
 ) -> None:
     labels = {
         s.value: o.value
@@ -101,7 +107,8 @@ def write_index(
     body = (
         f"<p>Release {escape(version)} of the Tech Rivalry Knowledge Graph: the technology rivalry "
         "between states as linked data, one named graph per source document. Licence: "
-        "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>.</p>"
+        f"<a href='{escape(licence)}'>{'CC BY 4.0' if licence == LICENCE else escape(licence)}"
+        "</a>.</p>"
         "<h2>Files</h2><table><thead><tr><th>file</th><th>what</th><th>media type</th>"
         f"<th>bytes</th><th>SHA-256</th></tr></thead><tbody>{files}</tbody></table>"
         f"<h2>Entities</h2>{sections}"
