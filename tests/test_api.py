@@ -219,19 +219,19 @@ def test_init_makes_a_project_that_the_tools_find(tmp_path):
     assert not (ROOT / "graph" / "sources" / "gate-new-chip-of-existing-firm.trig").exists()
 
 
-def test_tutorial_notebook_runs(tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+def test_tutorial_notebook_runs(tmp_path, monkeypatch):
+    import nbclient
+    import nbformat
+
     notebook = nbformat.read(ROOT / "docs" / "tutorial.ipynb", as_version=4)
     # from an empty folder, with its own per-user data folder: the bundled graph
-    os.environ["XDG_DATA_HOME"] = str(tmp_path / "data")
-    try:
-        client = nbclient.NotebookClient(
-            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
-        )
-        client.execute()
-    finally:
-        del os.environ["XDG_DATA_HOME"]
+    for name in ("RIVALRY_PROJECT", "RIVALRY_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    client = nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+    )
+    client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("2025-05-19" in str(o.get("data", o.get("text", ""))) for o in outputs)
