@@ -127,6 +127,7 @@ def exposure(
                 raise fail(f"--assume {missing[0]}: no such file")
             with err.status("Loading the graph and the assumed facts into memory…"):
                 db, assumed = analysis.overlay(db, proj, assume)
+        body: str | bytes
         if timeline:
             result = _timeline(analysis, db, entity, window, assumed)
             body = (

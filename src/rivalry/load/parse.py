@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -70,7 +71,7 @@ def parse_file(
             if fmt == ox.RdfFormat.JSON_LD:
                 text = handle.read().decode("utf-8")
                 guard(text, jsonld=True)
-                source = text.encode("utf-8")
+                source: bytes | BinaryIO = text.encode("utf-8")
             else:
                 source = handle
             for quad in ox.parse(source, format=fmt, base_iri=base):

@@ -88,11 +88,6 @@ def _exact(text: str) -> str:
     return _OPAQUE.sub(_blank, text)
 
 
-def _blank(match: re.Match) -> str:
-    text = match.group()
-    return _NOT_NEWLINE.sub(" ", text) if "\n" in text else " " * len(text)
-
-
 def _check_depth(text: str, bare: str) -> None:
     brackets = _NOT_BRACKET.sub("", bare)
     if len(brackets) <= MAX_DEPTH:

@@ -80,7 +80,7 @@ def _shape_problems(
         problems = _core_problems(facts, sources, shapes, only, rules)
     else:
         data = to_rdflib(facts)  # a change and its neighbourhood: small
-        roots = [rdflib.URIRef(n.value) for n in wanted if isinstance(n, ox.NamedNode)]
+        roots = [rdflib.URIRef(n.value) for n in wanted or () if isinstance(n, ox.NamedNode)]
         problems = shacl_problems(data, shapes, focus_nodes=roots) if roots else []
     constraints = load_constraints(_default_graph(sources.shapes))
     if rules is not None:
@@ -93,8 +93,8 @@ def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Deriva
     """The problems that only the derived triples bring, each with its derivation: those
     the shapes do not find again on the asserted facts alone (re-checked for the problems'
     nodes only, so a graph with few problems pays little)."""
-    suspects = {p: cause(p, derived) for p in problems if p.focus and derived}
-    suspects = {p: d for p, d in suspects.items() if d is not None}
+    causes = {p: cause(p, derived) for p in problems if p.focus and derived}
+    suspects = {p: d for p, d in causes.items() if d is not None}
     if not suspects:
         return {}
     only = {ox.NamedNode(p.focus) for p in suspects}

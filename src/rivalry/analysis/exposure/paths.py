@@ -199,8 +199,10 @@ class Walker:
             if not rows:
                 self._instruments[iri] = None
             else:
-                since = min((_day(r["since"]) for r in rows if r["since"]), default=None)
-                ends = min((_day(r["ends"]) for r in rows if r["ends"]), default=None)
+                since = min(
+                    (d for r in rows if r["since"] and (d := _day(r["since"]))), default=None
+                )
+                ends = min((d for r in rows if r["ends"] and (d := _day(r["ends"]))), default=None)
                 state = next((r["state"].value for r in rows if r["state"]), "")
                 sources = {r["source"].value for r in rows if r["source"]}
                 self._instruments[iri] = Instrument(
@@ -483,3 +485,9 @@ def _with_contested(walker: Walker, path: Path) -> Path:
         periods=path.periods,
         contested=tuple(on_instruments[m] for m in sorted(on_instruments)),
     )
+
+
+def _earliest(terms) -> date | None:
+    """The earliest of the dates among ``terms`` (None where a row has none)."""
+    days = [d for t in terms if t and (d := _day(t)) is not None]
+    return min(days, default=None)
