@@ -283,7 +283,7 @@ def test_f17_folders_of_killed_builds_are_removed_by_the_next_build(workspace):
 # kill the build right after the first rename of the swap (the live store moved aside)
 KILL_MID_SWAP = """
 import os, signal, sys
-import rivalry.store as s
+import rivalry.store.embedded as s
 real = os.replace
 def replace(a, b):
     real(a, b)

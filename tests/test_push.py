@@ -28,6 +28,8 @@ VIRTUOSO_DEVIATIONS = {
     "conflicting-obligations-as-of": "Virtuoso 7.2.5 returns hundreds of rows instead of four; "
     "suspected cause: it evaluates BIND(… AS ?target) inside UNION branches against the outer "
     "?target instead of bottom-up as SPARQL 1.1 defines",
+    "exposure-ranking": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
+    "sparp_gp_deprecate(): equiv re-deprecation' (its optimiser, on the nested sub-SELECT)",
 }
 
 

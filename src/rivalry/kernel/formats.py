@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from rivalry.kernel.paths import RDF_SUFFIXES
+
 # SELECT and ASK results
 SELECT_FORMATS = {
     "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
@@ -35,14 +37,8 @@ BY_MEDIA_TYPE = {
 }
 
 
-# files the project reads, by suffix (graph/, change sets)
-RDF_FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+# the RDF files the project reads (graph/, change sets), by suffix; kernel.paths lists them
+RDF_FILE_FORMATS = {suffix: ox.RdfFormat.from_extension(suffix[1:]) for suffix in RDF_SUFFIXES}
 
 # an entity's data documents, /data/<entity>.<extension>, in the order content negotiation tries
 DOCUMENT_EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rivalry.kernel.errors import RivalryError
-from rivalry.kernel.formats import RDF_FILE_FORMATS
 from rivalry.kernel.namespaces import GRAPH
 from rivalry.kernel.version import VERSION
 
 # a source id, which names both the source's graph and its file graph/sources/<id>.trig:
 # one path segment of lowercase ASCII words joined by single hyphens, as every shipped file is
+# the RDF files of a project, by suffix (kernel.formats maps each to its parser)
+RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
+
 SOURCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SOURCE_ID_MAX = 120  # well below the 255 bytes a file name may have, with room for temp suffixes
 
@@ -201,7 +203,7 @@ class Project:
             return False
 
     def graph_files(self) -> list[Path]:
-        return sorted(p for p in self.graph_dir.rglob("*") if p.suffix in RDF_FILE_FORMATS)
+        return sorted(p for p in self.graph_dir.rglob("*") if p.suffix in RDF_SUFFIXES)
 
 
 def _env_path(name: str) -> Path | None:

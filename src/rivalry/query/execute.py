@@ -120,11 +120,11 @@ def with_values(text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal
         return text
     names = " ".join(str(v) for v in bindings)
     terms = " ".join(str(t) for t in bindings.values())  # pyoxigraph's escaped N-Triples form
-    match = WHERE.search(text)
-    if match is None:
+    if WHERE.search(text) is None:
         raise ParamError("a parameterised query needs a WHERE { … } clause to bind into")
+    # into every WHERE group: a sub-SELECT sees only the variables bound inside it
     block = f" VALUES ({names}) {{ ({terms}) }} "
-    return text[: match.end()] + block + text[match.end() :]
+    return WHERE.sub(lambda m: m.group(0) + block, text)
 
 
 def execute(store: ox.Store, text: str, bindings=None):

@@ -39,7 +39,7 @@ SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
 
 # what the named graphs a source document describes contributed (its page lists them all)
 CONTRIBUTED = """
-SELECT ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
+SELECT ?entity ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
     ?entity tr:describesGraph ?graph .
     GRAPH ?graph { ?s ?p ?o }
     OPTIONAL { ?s rdfs:label ?sLabel FILTER (LANG(?sLabel) = "en") }
