@@ -20,8 +20,9 @@ import pyoxigraph as ox
 
 from rivalry.analysis.exposure.model import ONE_DAY, Change, Exposure, Node, Path, Timeline
 from rivalry.analysis.exposure.overlay import Assumed, overlay
-from rivalry.analysis.exposure.paths import Walker, all_paths
+from rivalry.analysis.exposure.paths import all_paths
 from rivalry.analysis.exposure.resolve import EntityError, resolve
+from rivalry.analysis.exposure.walker import Walker
 from rivalry.kernel.namespaces import compact
 
 __all__ = [

@@ -36,7 +36,7 @@ def resolve(store: ox.Store, entity: str | ox.NamedNode) -> ox.NamedNode:
 
 
 def _did_you_mean(store: ox.Store, text: str) -> str:
-    from rivalry.analysis.exposure.paths import sparql
+    from rivalry.analysis.exposure.walker import sparql
 
     wanted = ox.Literal(text.strip())
     rows = execute.execute(store, sparql("suggest"), {ox.Variable("wanted"): wanted})

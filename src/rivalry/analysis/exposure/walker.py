@@ -1,0 +1,297 @@
+"""Reading the graph for the exposure walk: one small SPARQL question per step, each answer cached.
+
+The Walker answers what an entity is, what links it, what a measure restricts, which rival laws
+forbid complying with it, and which links are contested; paths.py assembles the paths."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path as FilePath
+
+import pyoxigraph as ox
+
+from rivalry.analysis.exposure.model import (
+    ALWAYS,
+    Act,
+    Claim,
+    Contested,
+    Instrument,
+    Link,
+    Node,
+    Period,
+    in_force,
+)
+from rivalry.kernel.namespaces import compact
+from rivalry.kernel.terms import rdf, rdfs, tr
+from rivalry.query import execute
+
+HERE = FilePath(__file__).parent
+
+
+@cache
+def sparql(name: str) -> str:
+    return (HERE / f"{name}.rq").read_text(encoding="utf-8")
+
+
+LABEL = ox.NamedNode(rdfs.label)
+TYPE = ox.NamedNode(rdf.type)
+HOME = ox.NamedNode(tr.headquarteredIn)
+CONCERNS = ox.NamedNode(tr.concerns)
+KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
+
+
+def day_of(term) -> date | None:
+    return date.fromisoformat(term.value[:10]) if term is not None else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A link found while walking, before the path around it is known."""
+
+    link: Link
+    up: str  # the node further from the entity (towards the restricted target)
+
+
+class Walker:
+    """Asks the store one question at a time, each answer cached for the walk."""
+
+    def __init__(self, store: ox.Store, assumed_graphs: frozenset[str] = frozenset()):
+        self.store = store
+        self.assumed_graphs = assumed_graphs
+        self._links: dict[tuple[str, str], list[Link]] = {}
+        self._nodes: dict[str, Node] = {}
+        self._homes: dict[str, str | None] = {}
+        self._sources: dict[str, object] = {}
+        self._instruments: dict[str, Instrument | None] = {}
+        self._contested: dict[str, list[Contested]] = {}
+        self._restrictions: dict[str, list] = {}
+        self._conflicts: dict[str, dict[str, list[Act]]] = {}
+
+    def run(self, name: str, **params: ox.NamedNode | ox.Literal):
+        bindings = {ox.Variable(k): v for k, v in params.items()}
+        return execute.execute(self.store, sparql(name), bindings)
+
+    # ---------------------------------------------------------------- nodes and sources
+
+    def node(self, iri: str) -> Node:
+        """Label, kind and home state, read straight from the union graph's indexes (a
+        state has thousands of neighbours: one SPARQL query each costs seconds)."""
+        if iri not in self._nodes:
+            node = ox.NamedNode(iri)
+            # one label whatever the order, when sources spell a name differently
+            labels = sorted(q.object.value for q in self._quads(node, LABEL))
+            types = {q.object for q in self._quads(node, TYPE)}
+            kind = next((k for cls, k in KINDS if cls in types), "")
+            homes = sorted(q.object.value for q in self._quads(node, HOME))
+            self._nodes[iri] = Node(iri, labels[0] if labels else "", kind)
+            self._homes[iri] = homes[0] if homes else None
+        return self._nodes[iri]
+
+    def _quads(self, subject, predicate, obj=None):
+        return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
+
+    def home(self, iri: str) -> str | None:
+        self.node(iri)
+        return self._homes[iri]
+
+    def source(self, iri: str):
+        from rivalry.analysis.exposure.model import Source
+
+        if iri not in self._sources:
+            rows = list(self.run("source", source=ox.NamedNode(iri)))
+            row = rows[0] if rows else {}
+
+            def text(name):
+                value = row[name] if rows else None
+                return value.value if value is not None else ""
+
+            graph = self._graph_of(iri)
+            self._sources[iri] = Source(
+                iri=iri,
+                url=text("url"),
+                publisher=text("publisher"),
+                published=text("published"),
+                title=text("title"),
+                assumed=graph in self.assumed_graphs,
+            )
+        return self._sources[iri]
+
+    def _graph_of(self, source: str) -> str:
+        for quad in self.store.quads_for_pattern(
+            ox.NamedNode(source), ox.NamedNode(tr.describesGraph), None, None
+        ):
+            return quad.object.value
+        return ""
+
+    # ---------------------------------------------------------------- links
+
+    def links(self, iri: str, direction: str, relation: str) -> list[Link]:
+        """Links of ``relation`` (compact, tr:…) leaving (``from``) or reaching (``to``) a node."""
+        key = (iri, direction)
+        if key not in self._links:
+            self._links[key] = self._read_links(iri, direction)
+        return [k for k in self._links[key] if k.relation == relation]
+
+    def _read_links(self, iri: str, direction: str) -> list[Link]:
+        bound = {"s": ox.NamedNode(iri)} if direction == "from" else {"o": ox.NamedNode(iri)}
+        found: dict[tuple[str, str, str], dict] = defaultdict(
+            lambda: {"periods": set(), "sources": set(), "graphs": set()}
+        )
+        for row in self.run(f"links-{direction}", **bound):
+            triple = (row["s"].value, compact(row["p"].value), row["o"].value)
+            entry = found[triple]
+            qualifier = row["qualifier"]
+            timed = qualifier is not None and (row["start"] or row["end"])
+            if timed:
+                entry["periods"].add(Period(day_of(row["start"]), day_of(row["end"])))
+            if row["g"] is not None:
+                entry["graphs"].add(row["g"].value)
+            if row["source"] is not None:
+                entry["sources"].add(row["source"].value)
+        links = []
+        for (s, p, o), entry in found.items():
+            # a timed relation's dates are the link's; an undated statement of the same
+            # triple adds a source, not a claim that it always held
+            periods = tuple(sorted(entry["periods"])) or (ALWAYS,)
+            sources = tuple(sorted((self.source(x) for x in entry["sources"]), key=_source_key))
+            assumed = bool(entry["graphs"]) and entry["graphs"] <= self.assumed_graphs
+            links.append(Link(self.node(s), p, self.node(o), periods, sources, assumed=assumed))
+        return sorted(links, key=lambda k: (k.subject.iri, k.relation, k.object.iri))
+
+    # ---------------------------------------------------------------- instruments
+
+    def instrument(self, iri: str) -> Instrument | None:
+        if iri not in self._instruments:
+            rows = list(self.run("instrument", instrument=ox.NamedNode(iri)))
+            if not rows:
+                self._instruments[iri] = None
+            else:
+                since = earliest(r["since"] for r in rows)
+                ends = earliest(r["ends"] for r in rows)
+                state = next((r["state"].value for r in rows if r["state"]), "")
+                sources = {r["source"].value for r in rows if r["source"]}
+                self._instruments[iri] = Instrument(
+                    node=self.node(iri),
+                    state=self.node(state) if state else Node("", ""),
+                    in_force=in_force(since, ends),
+                    sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
+                )
+        return self._instruments[iri]
+
+    def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
+        """(measure, instrument adding the target — the measure or an amendment, tr:restricts
+        or tr:designates, sources, whether only an assumed graph states it)."""
+        if target not in self._restrictions:
+            self._restrictions[target] = self._read_restrictions(target)
+        return self._restrictions[target]
+
+    def _read_restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
+        found: dict[tuple[str, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+        for row in self.run("restrictions", target=ox.NamedNode(target)):
+            key = (row["measure"].value, row["restricting"].value, compact(row["p"].value))
+            sources, graphs = found[key]
+            graphs.add(row["g"].value)
+            if row["source"] is not None:
+                sources.add(row["source"].value)
+        return [
+            (
+                m,
+                r,
+                p,
+                tuple(sorted((self.source(s) for s in srcs), key=_source_key)),
+                graphs <= self.assumed_graphs,
+            )
+            for (m, r, p), (srcs, graphs) in sorted(found.items())
+        ]
+
+    def conflicts(self, measure: str) -> dict[str, list[Act]]:
+        """For each law forbidding compliance with the measure, the acts invoking it."""
+        if measure not in self._conflicts:
+            self._conflicts[measure] = self._read_conflicts(measure)
+        return self._conflicts[measure]
+
+    def _read_conflicts(self, measure: str) -> dict[str, list[Act]]:
+        laws: dict[str, dict[str, dict]] = defaultdict(dict)
+        for row in self.run("conflicts", measure=ox.NamedNode(measure)):
+            acts = laws[row["law"].value]
+            if row["act"] is None:
+                continue
+            act = acts.setdefault(
+                row["act"].value,
+                {
+                    "kind": row["kind"].value,
+                    "day": day_of(row["actDate"]),
+                    "name": row["actName"].value if row["actName"] else "",
+                    "sources": set(),
+                },
+            )
+            # an act summarised by several sources: the same one whatever the row order
+            if row["actName"] is not None and (
+                not act["name"] or row["actName"].value < act["name"]
+            ):
+                act["name"] = row["actName"].value
+            if row["source"] is not None:
+                act["sources"].add(row["source"].value)
+        return {
+            law: [
+                Act(
+                    iri,
+                    a["kind"],
+                    a["day"],
+                    a["name"],
+                    tuple(sorted((self.source(s) for s in a["sources"]), key=_source_key)),
+                )
+                for iri, a in sorted(acts.items(), key=lambda x: (x[1]["day"] or date.min, x[0]))
+            ]
+            for law, acts in sorted(laws.items())
+        }
+
+    # ---------------------------------------------------------------- contested matters
+
+    def contested(self, iri: str) -> list[Contested]:
+        if iri not in self._contested and not any(self._quads(None, CONCERNS, ox.NamedNode(iri))):
+            self._contested[iri] = []  # no matter concerns it: skip the query
+        if iri not in self._contested:
+            matters: dict[str, dict] = {}
+            for row in self.run("contested", node=ox.NamedNode(iri)):
+                m = matters.setdefault(
+                    row["matter"].value,
+                    {
+                        "name": row["matterName"].value if row["matterName"] else "",
+                        "concerns": set(),
+                        "claims": {},
+                    },
+                )
+                m["concerns"].add(row["concerned"].value)
+                m["claims"][row["claim"].value] = Claim(
+                    claimant=row["claimant"].value if row["claimant"] else "",
+                    stance=row["stance"].value if row["stance"] else "",
+                    value=row["value"].value if row["value"] else "",
+                    source=self.source(row["source"].value) if row["source"] else None,
+                )
+            self._contested[iri] = [
+                Contested(
+                    matter,
+                    m["name"],
+                    tuple(sorted(m["concerns"])),
+                    tuple(c for _, c in sorted(m["claims"].items())),
+                )
+                for matter, m in sorted(matters.items())
+            ]
+        return self._contested[iri]
+
+
+def _source_key(source) -> tuple:
+    return (source.published, source.url, source.iri)
+
+
+# -------------------------------------------------------------------- the walk
+
+
+def earliest(terms) -> date | None:
+    """The earliest of the dates among ``terms`` (None where a row has none)."""
+    days = [d for t in terms if t and (d := day_of(t)) is not None]
+    return min(days, default=None)
