@@ -30,7 +30,7 @@ from rivalry.gate.merge import MergeResult
 from rivalry.kernel.namespaces import XSD
 from rivalry.kernel.paths import Project
 from rivalry.kernel.terms import rdf, rdfs, xsd
-from rivalry.load.parse import load_change
+from rivalry.load.parse import load_change, rdflib_term
 from rivalry.query import catalogue, execute
 from rivalry.store.build import BuildResult
 from rivalry.store.embedded import StoreMissing, open_store
@@ -38,7 +38,6 @@ from rivalry.validate.report import Report
 
 if TYPE_CHECKING:
     import pandas
-    import rdflib
 
     from rivalry.analysis.stats import Stats
 
@@ -81,21 +80,6 @@ def to_python(term: Term | None) -> Value:
     except (ValueError, InvalidOperation):
         return text  # an ill-typed literal keeps its text rather than failing the query
     return text
-
-
-def to_rdflib_term(term: Term) -> rdflib.term.Node:
-    """A pyoxigraph term as the equal rdflib term."""
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"{term} (an RDF-star triple term) has no rdflib equivalent")
 
 
 class Result(Sequence[dict[str, Value]]):
@@ -182,14 +166,14 @@ class Result(Sequence[dict[str, Value]]):
             for t in self.triples:
                 graph.add(
                     (
-                        to_rdflib_term(t.subject),
-                        to_rdflib_term(t.predicate),
-                        to_rdflib_term(t.object),
+                        rdflib_term(t.subject),
+                        rdflib_term(t.predicate),
+                        rdflib_term(t.object),
                     )
                 )
             return graph
         return [
-            {c: to_rdflib_term(t) for c, t in zip(self.columns, row, strict=True) if t is not None}
+            {c: rdflib_term(t) for c, t in zip(self.columns, row, strict=True) if t is not None}
             for row in self._terms
         ]
 

@@ -275,13 +275,14 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
     log.setLevel(logging.ERROR)
     try:
         for q in quads:
-            graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+            graph.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     finally:
         log.setLevel(level)
     return graph
 
 
-def _rdflib_term(term) -> rdflib.term.Node:
+def rdflib_term(term) -> rdflib.term.Node:
+    """A pyoxigraph term as the equal rdflib term (the gate, the API's to_rdflib)."""
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
