@@ -12,6 +12,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#222}
 a{color:#0645ad}table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
 th{background:#f3f3f3}nav a{margin-right:1rem}.muted{color:#666;font-size:.9em}
 textarea{width:100%;font-family:monospace}code{background:#f6f6f6}
 """
@@ -26,6 +27,7 @@ NAV = (
 def page(title: str, body: str, nav: str = NAV) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style></head><body>"
         f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}</body></html>"
     )
