@@ -4,13 +4,12 @@ no reference to an IRI the graph does not know without a "did you mean"."""
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections import defaultdict
 
 import pycountry
 import pyoxigraph as ox
 
+from rivalry.kernel.names import normalise
 from rivalry.kernel.namespaces import ID, PREFIXES, compact
 from rivalry.kernel.terms import rdf, rdfs, skos, tr
 from rivalry.load.parse import Sources
@@ -51,18 +50,6 @@ KNOWN_IN_KIND = """
 SELECT DISTINCT ?kind ?known WHERE {
     ?known a ?class . FILTER (STRSTARTS(STR(?known), ?kind))
 }"""
-
-
-def normalise(label: str) -> str:
-    """Case, accents, punctuation and spacing do not make a different name."""
-    if label.isascii():  # no accents to strip (most labels, however long)
-        text = label.casefold()
-    else:
-        text = unicodedata.normalize("NFKD", label).casefold()
-        # one look-up per distinct character, not per character: labels may be megabytes
-        marks = {ord(c): None for c in set(text) if unicodedata.combining(c)}
-        text = text.translate(marks)
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
 def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.gate.identity import normalise
 from rivalry.importing.reconcile import Reconciler
 from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
+from rivalry.kernel.names import normalise
 from rivalry.kernel.namespaces import GRAPH, ID, TR
 from rivalry.kernel.terms import rdf, rdfs, skos, tr, xsd
 from rivalry.kernel.text import slug

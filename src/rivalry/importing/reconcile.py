@@ -8,8 +8,9 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from rivalry.gate.identity import EXACT, ISO, normalise
+from rivalry.gate.identity import EXACT, ISO
 from rivalry.kernel.errors import RivalryError
+from rivalry.kernel.names import normalise
 from rivalry.kernel.namespaces import PREFIXES
 
 NAMES_OF_TYPE = """
