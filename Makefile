@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations-as-of
 
-.PHONY: run test setup lint clean attack
+.PHONY: run test setup lint clean attack vendor
 
 run: $(VENV)/.installed
 	$(BIN)/rivalry build
@@ -33,6 +33,11 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# refresh the browser libraries in src/rivalry/web/static/vendor from package-lock.json
+vendor: $(VENV)/.installed
+	npm ci --no-audit --no-fund --ignore-scripts
+	$(BIN)/python scripts/vendor_js.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
