@@ -322,3 +322,12 @@ def test_updates_need_the_flag_and_the_token(built, tmp_path, project):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_the_vendored_browser_libraries_are_served_from_the_package(server):
+    status, headers, body = get(server, "/static/vendor/echarts/echarts.min.js")
+    assert status == 200 and headers["content-type"].startswith(("text/javascript", "application/"))
+    assert len(body) > 100_000
+    status, _, body = get(server, "/static/vendor/MANIFEST.json")
+    assert status == 200 and b'"@zazuko/yasgui"' in body
+    assert get(server, "/static/../serve/app.py")[0] == 404

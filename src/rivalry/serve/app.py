@@ -13,7 +13,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
@@ -83,6 +84,8 @@ class Server(SparqlProtocol, LinkedData, Pages):
             Route("/.well-known/void", self.void),
             Route("/ontology", self.vocabulary),
             Route("/shapes", self.vocabulary),
+            # the pages' own scripts and styles and the vendored libraries (web/static/)
+            Mount("/static", StaticFiles(directory=html.STATIC), name="static"),
         ]
         middleware = [
             Middleware(Guard),  # outermost: stamps the arrival, refuses ambiguous framing

@@ -4,9 +4,13 @@ http(s) IRIs become links (graph IRIs link to their local pages)."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from rivalry.kernel.namespaces import compact
+
+# scripts, styles and vendored browser libraries, served at /static/ and copied into releases
+STATIC = Path(__file__).parent / "static"
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem;color:#222}
