@@ -177,6 +177,9 @@ CITABILITY = (
     source:mofcom a tr:SourceDocument, tr:OfficialDocument ;
         tr:url "http://www.mofcom.gov.cn/article/zwgk/a.shtml"^^xsd:anyURI ;
         tr:title "Announcement No. 46"@en .
+    source:amp a tr:SourceDocument ;
+        tr:url "https://thenews.example/3-men-charged-with-fraud-123/amp"^^xsd:anyURI ;
+        tr:title "3-men-charged-with-fraud"@en ; tr:published "2025-03-06"^^xsd:date .
     source:lookalike a tr:SourceDocument, tr:NewsReport ;
         tr:url "https://notgov.example/gov.cn"^^xsd:anyURI ; tr:title "gov.cn"@en ;
         tr:published "2025-01-01"^^xsd:date .
@@ -197,8 +200,8 @@ def test_citability_figures():
     store = ox.Store()
     store.load(CITABILITY.encode(), format=ox.RdfFormat.TRIG)
     assert dict(source_quality(store)) == {
-        "source documents": 4,
-        "slug titles": 2,  # the last path segment, whatever the host
+        "source documents": 5,
+        "slug titles": 3,  # the last path segment (less an id or /amp), whatever the host
         "undated": 2,
         "undated, reason stated": 1,
         "undated, no reason stated": 1,

@@ -1,7 +1,7 @@
 """Figures on how citable the sources and identities are (issue 15's "Done when" list).
 
-- a *slug title* is a tr:title equal to the last path segment of the source's URL (the page's
-  headline was not read);
+- a *slug title* is a tr:title equal to the last path segment of the source's URL (see
+  is_slug_title; the page's headline was not read);
 - an *undated* source has no tr:published; it *states a reason* when its rdfs:comment says
   the page shows no date (UNDATED_REASON);
 - an *official text on a government site* is a source whose URL host is, or ends in, one of
@@ -71,9 +71,17 @@ SELECT (COUNT(DISTINCT ?position) AS ?all) (COUNT(DISTINCT ?dated) AS ?dated) WH
 
 
 def is_slug_title(title: str, url: str) -> bool:
-    """Whether the title is just the URL's last non-empty path segment."""
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    return bool(segments) and title.strip() == unquote(segments[-1])
+    """Whether the title is just the URL's last path segment: the segment itself, without a
+    file extension, or with a trailing article id (`-4975396`, `-MH14468253`) cut off; an
+    `/amp` ending does not count as the segment."""
+    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    if segments and segments[-1].lower() == "amp":
+        segments.pop()
+    if not segments or not title.strip():
+        return False
+    slug = re.sub(r"\.(?:s?html?|php|aspx?)$", "", segments[-1], flags=re.IGNORECASE)
+    title = title.strip()
+    return slug == title or re.fullmatch(re.escape(title) + r"-[A-Za-z]*\d+", slug) is not None
 
 
 def is_government_host(url: str) -> bool:

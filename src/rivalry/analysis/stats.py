@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from rivalry.analysis.source_quality import identity_quality, source_quality
 from rivalry.kernel.namespaces import (
     INFERRED_GRAPH,
     VOCABULARY_GRAPHS,
 )
 from rivalry.kernel.terms import tr, xsd
-from rivalry.analysis.source_quality import identity_quality, source_quality
 from rivalry.query import execute
 from rivalry.store.build import count_classes
 
