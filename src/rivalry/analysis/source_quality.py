@@ -37,8 +37,8 @@ GOVERNMENT_HOSTS: tuple[str, ...] = (
 )
 
 UNDATED_REASON = re.compile(
-    r"undated|no date|not dated|no publication date|shows no (?:publication )?date"
-    r"|date (?:is )?not shown|gives no date",
+    r"undated|not dated|no (?:publication )?(?:date|day)|shows no (?:publication )?(?:date|day)"
+    r"|gives no date|date (?:is )?not shown|neither a headline nor a date",
     re.IGNORECASE,
 )
 
