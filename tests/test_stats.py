@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import CASES, built_project, rivalry
+from rivalry.analysis.source_quality import identity_quality, source_quality
 from rivalry.analysis.stats import collect
 from rivalry.kernel.namespaces import GRAPH, RDF, TR
 from rivalry.load.parse import parse_file
@@ -151,3 +152,78 @@ def test_cli_fails_on_facts_without_a_source(case_store, tmp_path):
 def test_cli_without_a_store(tmp_path):
     result = rivalry("stats", store=tmp_path / "none")
     assert result.returncode == 2 and "rivalry build" in result.stderr
+
+
+PREFIXES = """
+@prefix tr: <https://w3id.org/tech-rivalry/ontology#> .
+@prefix source: <https://w3id.org/tech-rivalry/id/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+CITABILITY = (
+    PREFIXES
+    + """
+# in the default graph (a built store makes it the union of the source graphs), with the
+# types the build would infer written out
+    source:slug a tr:SourceDocument ;
+        tr:url "https://news.example/2025/03/04/miti-probes-chips/"^^xsd:anyURI ;
+        tr:title "miti-probes-chips"@en ; tr:published "2025-03-04"^^xsd:date .
+    source:fr a tr:SourceDocument, tr:OfficialDocument ;
+        tr:url "https://www.federalregister.gov/documents/2025/01/15/x"^^xsd:anyURI ;
+        tr:title "Framework for AI Diffusion"@en ;
+        rdfs:comment "The page shows no date of its own."@en .
+    source:mofcom a tr:SourceDocument, tr:OfficialDocument ;
+        tr:url "http://www.mofcom.gov.cn/article/zwgk/a.shtml"^^xsd:anyURI ;
+        tr:title "Announcement No. 46"@en .
+    source:amp a tr:SourceDocument ;
+        tr:url "https://thenews.example/3-men-charged-with-fraud-123/amp"^^xsd:anyURI ;
+        tr:title "3-men-charged-with-fraud"@en ; tr:published "2025-03-06"^^xsd:date .
+    source:lookalike a tr:SourceDocument, tr:NewsReport ;
+        tr:url "https://notgov.example/gov.cn"^^xsd:anyURI ; tr:title "gov.cn"@en ;
+        tr:published "2025-01-01"^^xsd:date .
+    <https://w3id.org/tech-rivalry/id/firm/a> a tr:Firm ;
+        skos:exactMatch <http://www.wikidata.org/entity/Q1> .
+    <https://w3id.org/tech-rivalry/id/firm/b> a tr:Firm ;
+        skos:exactMatch <https://example.org/not-wikidata> .
+    <https://w3id.org/tech-rivalry/id/body/c> a tr:GovernmentBody .
+    <https://w3id.org/tech-rivalry/id/position/p> a tr:Position ;
+        tr:startDate "2024-01-01"^^xsd:date .
+    <https://w3id.org/tech-rivalry/id/position/q> a tr:Position .
+"""
+)
+
+
+def test_citability_figures():
+
+    store = ox.Store()
+    store.load(CITABILITY.encode(), format=ox.RdfFormat.TRIG)
+    assert dict(source_quality(store)) == {
+        "source documents": 5,
+        "slug titles": 3,  # the last path segment (less an id or /amp), whatever the host
+        "undated": 2,
+        "undated, reason stated": 1,
+        "undated, no reason stated": 1,
+        "on a government site": 2,  # federalregister.gov and mofcom.gov.cn, not notgov.example
+    }
+    assert identity_quality(store) == [
+        ("firms", 2),
+        ("firms with a Wikidata id", 1),
+        ("government bodies", 1),
+        ("government bodies with a Wikidata id", 0),
+        ("firms and bodies with a Wikidata id, share", "33 %"),
+        ("positions", 2),
+        ("positions with a start date", 1),
+    ]
+
+
+def test_shipped_graph_citability(built, project, store):
+    stats = collect(store)
+    section = dict((name, value) for _, name, value in stats.section("citability"))
+    assert section["source documents"] == stats.get("source documents", "all")
+    assert section["undated"] == (
+        section["undated, reason stated"] + section["undated, no reason stated"]
+    )
+    identity = dict((name, value) for _, name, value in stats.section("identity"))
+    assert identity["positions with a start date"] <= identity["positions"]

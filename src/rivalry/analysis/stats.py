@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from rivalry.analysis.source_quality import identity_quality, source_quality
 from rivalry.kernel.namespaces import (
     INFERRED_GRAPH,
     VOCABULARY_GRAPHS,
@@ -195,6 +196,10 @@ def collect(store: ox.Store) -> Stats:
     stats.add("named graphs", "source graphs", scan.source_graphs)
     stats.add("named graphs", "all", scan.graphs)
     _sources(stats, store)
+    for name, value in source_quality(store):
+        stats.add("citability", name, value)
+    for name, ident in identity_quality(store):
+        stats.add("identity", name, ident)
 
     stats.add("facts", "asserted", sum(scan.facts.values()))
     stats.add("facts", "corroborated (2+ sources)", sum(1 for n in scan.facts.values() if n > 1))

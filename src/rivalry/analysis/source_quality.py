@@ -1,0 +1,123 @@
+"""Figures on how citable the sources and identities are (issue 15's "Done when" list).
+
+- a *slug title* is a tr:title equal to the last path segment of the source's URL (see
+  is_slug_title; the page's headline was not read);
+- an *undated* source has no tr:published; it *states a reason* when its rdfs:comment says
+  the page shows no date (UNDATED_REASON);
+- an *official text on a government site* is a source whose URL host is, or ends in, one of
+  GOVERNMENT_HOSTS (the one list of them);
+- firms and government bodies (any subclass) *with a Wikidata id* carry a skos:exactMatch to a
+  www.wikidata.org/entity/ IRI;
+- a position is *dated* when it has a tr:startDate.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+
+from rivalry.query import execute
+
+# hosts of governments' own publications: a host matches itself and its subdomains
+GOVERNMENT_HOSTS: tuple[str, ...] = (
+    "gov",  # any .gov host (US federal: federalregister.gov, govinfo.gov, bis.gov, ...)
+    "gov.cn",
+    "gov.my",
+    "gov.sg",
+    "go.jp",
+    "government.nl",
+    "rijksoverheid.nl",
+    "officielebekendmakingen.nl",
+    "europa.eu",
+    "npc.gov.cn",
+    "mfa.gov.cn",
+    "mofcom.gov.cn",
+)
+
+UNDATED_REASON = re.compile(
+    r"undated|not dated|no (?:publication )?(?:date|day)|shows no (?:publication )?(?:date|day)"
+    r"|gives no date|date (?:is )?not shown|neither a headline nor a date",
+    re.IGNORECASE,
+)
+
+SOURCE_FIELDS = """
+SELECT ?source (SAMPLE(?u) AS ?url) (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?published)
+       (GROUP_CONCAT(STR(?c); separator=" ") AS ?comment) WHERE {
+    ?source a tr:SourceDocument .
+    OPTIONAL { ?source tr:url ?u }
+    OPTIONAL { ?source tr:title ?t }
+    OPTIONAL { ?source tr:published ?p }
+    OPTIONAL { ?source rdfs:comment ?c }
+} GROUP BY ?source"""
+
+IDENTITIES = """
+SELECT ?kind (COUNT(DISTINCT ?entity) AS ?all) (COUNT(DISTINCT ?matched) AS ?wikidata) WHERE {
+    VALUES (?class ?kind) { (tr:Firm "firms") (tr:GovernmentBody "government bodies") }
+    ?entity a ?class .
+    OPTIONAL {
+        ?entity skos:exactMatch ?id
+        FILTER (STRSTARTS(STR(?id), "http://www.wikidata.org/entity/"))
+        BIND (?entity AS ?matched)
+    }
+} GROUP BY ?kind ORDER BY ?kind"""
+
+POSITIONS = """
+SELECT (COUNT(DISTINCT ?position) AS ?all) (COUNT(DISTINCT ?dated) AS ?dated) WHERE {
+    ?position a tr:Position .
+    OPTIONAL { ?position tr:startDate ?start BIND (?position AS ?dated) }
+}"""
+
+
+def is_slug_title(title: str, url: str) -> bool:
+    """Whether the title is just the URL's last path segment: the segment itself, without a
+    file extension, or with a trailing article id (`-4975396`, `-MH14468253`) cut off; an
+    `/amp` ending does not count as the segment."""
+    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    if segments and segments[-1].lower() == "amp":
+        segments.pop()
+    if not segments or not title.strip():
+        return False
+    slug = re.sub(r"\.(?:s?html?|php|aspx?)$", "", segments[-1], flags=re.IGNORECASE)
+    title = title.strip()
+    return slug == title or re.fullmatch(re.escape(title) + r"-[A-Za-z]*\d+", slug) is not None
+
+
+def is_government_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in GOVERNMENT_HOSTS)
+
+
+def source_quality(store: ox.Store) -> list[tuple[str, int]]:
+    """(figure, count) rows for the sources of a built store."""
+    rows = list(execute.execute(store, SOURCE_FIELDS))
+    value = lambda row, name: row[name].value if row[name] is not None else ""  # noqa: E731
+    undated = [r for r in rows if not value(r, "published")]
+    with_reason = sum(1 for r in undated if UNDATED_REASON.search(value(r, "comment")))
+    return [
+        ("source documents", len(rows)),
+        ("slug titles", sum(1 for r in rows if is_slug_title(value(r, "title"), value(r, "url")))),
+        ("undated", len(undated)),
+        ("undated, reason stated", with_reason),
+        ("undated, no reason stated", len(undated) - with_reason),
+        ("on a government site", sum(1 for r in rows if is_government_host(value(r, "url")))),
+    ]
+
+
+def identity_quality(store: ox.Store) -> list[tuple[str, int | str]]:
+    """(figure, value) rows: Wikidata ids of firms and bodies, dated positions."""
+    out: list[tuple[str, int | str]] = []
+    total = matched = 0
+    for row in execute.execute(store, IDENTITIES):
+        kind, n, m = row["kind"].value, int(row["all"].value), int(row["wikidata"].value)
+        out += [(kind, n), (f"{kind} with a Wikidata id", m)]
+        total, matched = total + n, matched + m
+    share = f"{100 * matched / total:.0f} %" if total else "-"
+    out.append(("firms and bodies with a Wikidata id, share", share))
+    [positions] = list(execute.execute(store, POSITIONS))
+    out += [
+        ("positions", int(positions["all"].value)),
+        ("positions with a start date", int(positions["dated"].value)),
+    ]
+    return out
