@@ -111,7 +111,7 @@ def test_entity_by_label_or_iri(graph):
     assert by_label.label and "Huawei" in by_label.label
     assert "https://w3id.org/tech-rivalry/ontology#Firm" in by_iri.types
     assert len(by_iri.relations) == len(by_label.relations) > 0
-    with pytest.raises(rivalry.RivalryError, match="no entity has that name"):
+    with pytest.raises(rivalry.RivalryError, match="no entity has that label"):
         graph.entity("No Such Firm")
 
 

@@ -237,8 +237,7 @@ class Graph:
 
     def entity(self, iri_or_label: str) -> Entity:
         """Everything the graph says about one entity, found by IRI (``https://…``,
-        ``prefix:key``), by any of its names (case and punctuation aside), ISO code or
-        Wikidata id; a miss raises with the nearest names ("did you mean …?")."""
+        ``prefix:key``) or by label (any of its labels, case-insensitive)."""
         wanted = catalogue.Param("entity", "entity")
         node = execute.to_term(self.store, wanted, iri_or_label)
         assert isinstance(node, ox.NamedNode)

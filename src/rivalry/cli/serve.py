@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from typing import Annotated
 
 import typer
@@ -56,12 +55,6 @@ def serve(
     from rivalry.serve.app import Server
 
     proj = Project.locate(project, store)
-    in_use = _port_in_use(host, port)
-    if in_use:
-        raise fail(
-            f"cannot listen on {host}:{port}: {in_use}. Stop what uses it, or choose another "
-            "port with --port"
-        )
     token = os.environ.get("RIVALRY_UPDATE_TOKEN") if allow_update else None
     if allow_update and (not token or endpoint):
         raise fail("--allow-update needs a token in $RIVALRY_UPDATE_TOKEN and the embedded store")
@@ -79,16 +72,3 @@ def serve(
         raise fail(str(error)) from None
     err.print(f"Serving {endpoint or proj.store_path} on http://{host}:{port}/ (Ctrl-C stops)")
     uvicorn.run(server.app(), host=host, port=port, log_level="warning")
-
-
-def _port_in_use(host: str, port: int) -> str | None:
-    """Why ``host:port`` cannot be listened on, checked before the store and the workers
-    start, so a busy port is a usage error (exit 2) and not "Serving …" then a crash."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-        try:
-            probe.bind((host, port))
-        except OSError as err:
-            return err.strerror or str(err)
-    return None

@@ -78,10 +78,3 @@ def compact(iri: str) -> str:
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             best = prefix
     return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
-
-
-def expand_curie(curie: str) -> str:
-    """The IRI a CURIE written with the project's prefixes stands for (the inverse of
-    ``compact``); a string that is not such a CURIE is returned as it is."""
-    prefix, sep, local = curie.partition(":")
-    return PREFIXES[prefix] + local if sep and prefix in PREFIXES else curie

@@ -15,7 +15,6 @@ The header lines are SPARQL comments, so the file runs as it is in any SPARQL to
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,10 +92,5 @@ def find(directory: Path, name: str) -> CatalogueQuery:
     path = directory / f"{name}.rq"
     if path.is_file():
         return read_query(path)
-    names = [q.name for q in load_catalogue(directory)]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    # the folder is not named: this message also reaches web clients (no server paths)
-    raise CatalogueError(
-        f"no query named {name!r} in the catalogue; {hint}known queries: {', '.join(names)}"
-    )
+    known = ", ".join(q.name for q in load_catalogue(directory))
+    raise CatalogueError(f"no query named {name!r} in {directory}; known queries: {known}")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-from html import escape
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request as HttpRequest
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -105,17 +104,8 @@ class Server(SparqlProtocol, LinkedData, Pages):
             routes=routes,
             middleware=middleware,
             lifespan=self._lifespan,
-            exception_handlers={404: self._not_found, **dict.fromkeys(failures, self._failure)},
+            exception_handlers=dict.fromkeys(failures, self._failure),
         )
-
-    async def _not_found(self, request: HttpRequest, err: Exception) -> Response:
-        """The site's own page for a path no route serves (not Starlette's bare text)."""
-        body = (
-            f"<p>Nothing is served at <code>{escape(request.url.path)}</code>.</p>"
-            "<p>Try the <a href='/'>home page</a>, <a href='/search'>search</a> or the "
-            "<a href='/queries'>question catalogue</a>.</p>"
-        )
-        return HTMLResponse(html.page("Not found", body), 404)
 
     async def _failure(self, request: HttpRequest, err: Exception) -> Response:
         """Every route's query failures, as 4xx or 503 with a message; never 500."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from html import escape
 
 import pyoxigraph as ox
@@ -11,9 +10,8 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, Response
 
 from rivalry.kernel.formats import SELECT_FORMATS
-from rivalry.kernel.names import normalise
-from rivalry.kernel.namespaces import PREFIXES, expand_curie
-from rivalry.query import catalogue, execute, resolve
+from rivalry.kernel.namespaces import PREFIXES
+from rivalry.query import catalogue, execute
 from rivalry.serve.responses import plain_error
 from rivalry.serve.sparql import Forbidden, vet
 from rivalry.serve.workers import (
@@ -33,8 +31,7 @@ SELECT DISTINCT ?q ?entity ?label ?type WHERE {
     OPTIONAL {
         ?entity a ?class . FILTER (STRSTARTS(STR(?class), STR(tr:))) ?class rdfs:label ?type
     }
-} ORDER BY STRLEN(STR(?label)) LIMIT 2000"""
-SEARCH_SHOWN = 50  # entities listed; the page says how many more matched
+} ORDER BY STRLEN(STR(?label)) LIMIT 50"""
 
 COUNTS = """
 SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
@@ -69,43 +66,21 @@ class Pages:
 
     async def search(self, request: HttpRequest) -> Response:
         text = request.query_params.get("q", "").strip()[:200]
-        hits: dict[str, dict] = {}  # entity -> its best label and its types, once per entity
+        rows = []
         if text:
             found = await self.select(request, SEARCH, {"q": ox.Literal(text)})
-            for row in found["results"]["bindings"]:
-                hit = hits.setdefault(
-                    row["entity"]["value"], {"label": row["label"]["value"], "types": []}
-                )
-                kind = row.get("type", {}).get("value")
-                if kind and kind not in hit["types"]:
-                    hit["types"].append(kind)
-        shown = list(hits.items())[:SEARCH_SHOWN]
+            rows = found["results"]["bindings"]
         items = "".join(
-            f"<li>{self.linker.link(iri, hit['label'])} "
-            f"<span class='muted'>{escape(', '.join(hit['types']))}</span></li>"
-            for iri, hit in shown
+            f"<li>{self.linker.link(r['entity']['value'], r['label']['value'])} "
+            f"<span class='muted'>{escape(r.get('type', {}).get('value', ''))}</span></li>"
+            for r in rows
         )
-        note = ""
-        if len(hits) > SEARCH_SHOWN:
-            note = f"<p class='muted'>Showing {SEARCH_SHOWN} of {len(hits)} matches; "
-            note += "type more of the name to narrow them.</p>"
-        elif text and not hits:
-            note = "<p>Nothing found." + self._near_misses(text) + "</p>"
         body = (
             f"<form action='/search'><input name='q' type='search' value='{escape(text)}'> "
-            f"<button type='submit'>Search</button></form>{note}<ul class='results'>{items}</ul>"
+            f"<button type='submit'>Search</button></form><ul class='results'>{items}</ul>"
+            + ("" if rows or not text else "<p>Nothing found.</p>")
         )
         return HTMLResponse(html.page(f"Search: {text}" if text else "Search", body))
-
-    def _near_misses(self, text: str) -> str:
-        """ "Did you mean" links for a name spelled nearly like a known one."""
-        if self.lookups is None:
-            return ""
-        near = resolve.near_names(resolve.names(self.lookups), normalise(text), n=5)
-        if not near:
-            return ""
-        links = ", ".join(self.linker.link(expand_curie(c), c) for c in near)
-        return f" Did you mean {links}?"
 
     async def entity(self, request: HttpRequest) -> Response:
         path = request.path_params["path"]
@@ -149,11 +124,7 @@ class Pages:
             given = {k: v for k, v in request.query_params.items() if k != "format"}
             bindings = execute.bind(self.lookups, entry, given)
         except (catalogue.CatalogueError, execute.ParamError) as err:
-            if fmt in SELECT_FORMATS:
-                return plain_error(400, str(err))
-            back = "<p><a href='/queries'>Back to the catalogue</a></p>"
-            page = html.page("Bad request", f"<p class='error'>{escape(str(err))}</p>{back}")
-            return HTMLResponse(page, 400)
+            return plain_error(400, str(err))
         job = Request(
             entry.text,
             fmt if fmt in SELECT_FORMATS else "json",
@@ -185,45 +156,25 @@ class Pages:
         )
         result_html = ""
         if query:
-            result_html = await self._editor_result(request, query)
+            try:
+                await vet(query)
+            except Forbidden:
+                result_html = "<p>SERVICE and LOAD are not allowed.</p>"
+            else:
+                try:
+                    body, _ = await self.run(request, Request(query, "json"))
+                    result = json.loads(body)
+                    if "boolean" in result:
+                        result_html = f"<p>{result['boolean']}</p>"
+                    else:
+                        result_html = html.table(
+                            result["head"]["vars"], result["results"]["bindings"], self.linker
+                        )
+                except (QueryError, QueryTimeout, WorkerFailed, Busy, ValueError) as err:
+                    result_html = f"<p>Error: {escape(str(err))}</p>"
         body = (
             "<form method='get' action='/sparql-editor'>"
             f"<textarea name='query' rows='14'>{escape(text)}</textarea>"
             "<p><button type='submit'>Run</button></p></form>" + result_html
         )
         return HTMLResponse(html.page("SPARQL editor", body))
-
-    async def _editor_result(self, request: HttpRequest, query: str) -> str:
-        """The editor's answer as HTML: a table, a yes/no, or the graph as Turtle."""
-        try:
-            await vet(query)
-        except Forbidden:
-            return "<p class='error'>SERVICE and LOAD are not allowed.</p>"
-        try:
-            body, media = await self.run(request, Request(query, "json", "turtle"))
-        except QueryError as err:
-            # not a query: an update is refused as such, rather than with a parser message
-            if UPDATE.search(query):
-                return (
-                    "<p class='error'>Updates are not accepted here: the editor is read-only. "
-                    "Send SPARQL Update by POST to <code>/sparql</code> with the server's "
-                    "token.</p>"
-                )
-            return f"<p class='error'>Error: {escape(str(err))}</p>"
-        except (QueryTimeout, WorkerFailed, Busy, ValueError) as err:
-            return f"<p class='error'>Error: {escape(str(err))}</p>"
-        if not media.startswith("application/sparql-results+json"):  # CONSTRUCT, DESCRIBE
-            text = body.decode("utf-8") if isinstance(body, bytes) else body
-            return f"<p>The graph, as Turtle:</p><pre class='rdf'>{escape(text)}</pre>"
-        result = json.loads(body)
-        if "boolean" in result:
-            return f"<p>{'yes' if result['boolean'] else 'no'} ({result['boolean']})</p>"
-        rows = result["results"]["bindings"]
-        return f"<p>{len(rows)} rows</p>" + html.table(result["head"]["vars"], rows, self.linker)
-
-
-# the update forms of SPARQL 1.1 Update (§3), at the start of a statement
-UPDATE = re.compile(
-    r"(?:^|[;}\s])(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\s",
-    re.IGNORECASE,
-)
