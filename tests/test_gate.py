@@ -30,6 +30,9 @@ EXPECT = {
     "csv-missing-source-columns.csv": "parse",
     "csv-timed-parent-body-other-state.csv": "trsh:SameStateParentShape",
     "facts-without-source.nt": "fact-in-named-graph",
+    "csv-rescinded-before-adopted.csv": "trsh:InstrumentDateOrderShape",
+    "csv-duplicate-source-by-url.csv": "duplicate-entity",
+    "csv-duplicate-agency-by-alt-label.csv": "duplicate-entity",
 }
 
 
