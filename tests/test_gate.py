@@ -228,3 +228,8 @@ def test_a_second_writer_is_refused(workspace):
     _kill(first)
     assert second.returncode == 2
     assert "another rivalry build or add" in second.stderr
+
+
+def test_unknown_state_code_gets_the_nearest_known_code(project, store):
+    report = check(project, store, [GATE / "rejected" / "unknown-state-code-typo.trig"])
+    assert any("Did you mean state:JP?" in p.message for p in report.violations)

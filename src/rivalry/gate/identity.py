@@ -312,6 +312,18 @@ def _similar(lookups: _Lookups, term: ox.NamedNode) -> str | None:
     if kind.removeprefix(ID) not in NAMED_KINDS:
         return None
     known = lookups.keys(kind + "/") - {key}
+    if kind == ID + "state" and len(key) == 2 and pycountry.countries.get(alpha_2=key) is None:
+        # two-letter codes are too short for difflib: for a code ISO 3166-1 does not assign,
+        # a known code with the same first letter (JA -> JP)
+        near = sorted(
+            k
+            for k in known
+            if len(k) == 2
+            and k[0] == key[0].upper()
+            and pycountry.countries.get(alpha_2=k) is not None
+        )
+        if near:
+            return f"{kind}/{near[0]}"
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
     return f"{kind}/{close[0]}" if close else None
 
