@@ -252,3 +252,10 @@ def test_issue_14_accepted_cases_add_then_build(workspace):
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     checked = run(workspace, "validate", "--no-owl")
     assert checked.returncode == 0 and "0 violation(s)" in checked.stdout, checked.stdout
+
+
+def test_a_malformed_date_is_not_called_two_dates(project, store):
+    report = check(project, store, [GATE / "rejected" / "malformed-date.trig"])
+    messages = [p.message for p in report.violations]
+    assert any("YYYY-MM-DD" in m for m in messages), messages
+    assert not any("at most one date" in m for m in messages), messages
