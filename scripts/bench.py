@@ -339,6 +339,40 @@ def _tree_hwm_mib(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+# a one-fact change to the curated graph (the size does not apply): what a curator waits for
+ONE_FACT = ROOT / "tests" / "gate" / "accepted" / "csv-instrument-announced-date.csv"
+
+
+def stage_check(work: Path, _size: int, args) -> dict:
+    """`rivalry check` of a one-fact change against the curated graph's store, as a curator
+    runs it: a fresh process each time, so start-up (imports) is in the wall time."""
+    store = work / "curated-store"
+    env = {**os.environ, "RIVALRY_PROJECT": str(ROOT), "RIVALRY_STORE": str(store)}
+    cli = [sys.executable, "-m", "rivalry"]
+    subprocess.run([*cli, "build", "--no-owl"], env=env, check=True, capture_output=True)
+
+    def wall(*options: str) -> float:
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*cli, "check", *options, str(ONE_FACT)], env=env, capture_output=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(done.stdout.decode() + done.stderr.decode())
+        return time.perf_counter() - start
+
+    start = time.perf_counter()
+    subprocess.run([*cli, "--help"], env=env, check=True, capture_output=True)
+    startup = time.perf_counter() - start
+    without = [wall("--no-owl") for _ in range(args.repeat)]
+    with_owl = [wall() for _ in range(max(1, args.repeat // 2))]
+    return {
+        "change": str(ONE_FACT.relative_to(ROOT)),
+        "startup_help_s": round(startup, 2),
+        "check_no_owl_s": round(statistics.median(without), 2),
+        "check_owl_s": round(statistics.median(with_owl), 2),
+    }
+
+
 STAGES = {
     "generate": stage_generate,
     "build": stage_build,
@@ -346,6 +380,7 @@ STAGES = {
     "owl": stage_owl,
     "queries": stage_queries,
     "gate": stage_gate,
+    "check": stage_check,
     "serve": stage_serve,
 }
 
@@ -410,6 +445,7 @@ def plan(size: int, args) -> list[tuple[str, str | None]]:
         ),
         ("queries", None),
         ("gate", None),
+        ("check", None),
         ("serve", None),
     ]
 

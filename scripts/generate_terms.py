@@ -25,7 +25,7 @@ TR = "https://w3id.org/tech-rivalry/ontology#"
 OTHER_VOCABULARIES = (
     ("rdf", "RDF", "first langString nil rest type"),
     ("rdfs", "RDFS", "Class comment label range"),
-    ("owl", "OWL", "Class"),
+    ("owl", "OWL", "Class differentFrom"),
     ("xsd", "XSD", "anyURI boolean date dateTime gYear gYearMonth hexBinary integer "),
     ("xsd", "XSD", "nonNegativeInteger string"),
     ("skos", "SKOS", "altLabel exactMatch"),

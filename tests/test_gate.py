@@ -30,6 +30,9 @@ EXPECT = {
     "csv-missing-source-columns.csv": "parse",
     "csv-timed-parent-body-other-state.csv": "trsh:SameStateParentShape",
     "facts-without-source.nt": "fact-in-named-graph",
+    "csv-rescinded-before-adopted.csv": "trsh:InstrumentDateOrderShape",
+    "csv-duplicate-source-by-url.csv": "duplicate-entity",
+    "csv-duplicate-agency-by-alt-label.csv": "duplicate-entity",
 }
 
 
@@ -225,3 +228,34 @@ def test_a_second_writer_is_refused(workspace):
     _kill(first)
     assert second.returncode == 2
     assert "another rivalry build or add" in second.stderr
+
+
+def test_unknown_state_code_gets_the_nearest_known_code(project, store):
+    report = check(project, store, [GATE / "rejected" / "unknown-state-code-typo.trig"])
+    assert any("Did you mean state:JP?" in p.message for p in report.violations)
+
+
+# cases of issue 14: each accepted one is merged by `add`, and the rebuilt graph holds no
+# violation afterwards
+ISSUE_14_ACCEPTED = (
+    "csv-instrument-announced-date.csv",
+    "csv-publisher-known-by-name.csv",
+    "second-firm-of-same-name-declared-different.trig",
+)
+
+
+def test_issue_14_accepted_cases_add_then_build(workspace):
+    for name in ISSUE_14_ACCEPTED:
+        added = run(workspace, "add", "--no-owl", str(GATE / "accepted" / name))
+        assert added.returncode == 0, name + added.stdout + added.stderr
+    rebuilt = run(workspace, "build", "--no-owl")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    checked = run(workspace, "validate", "--no-owl")
+    assert checked.returncode == 0 and "0 violation(s)" in checked.stdout, checked.stdout
+
+
+def test_a_malformed_date_is_not_called_two_dates(project, store):
+    report = check(project, store, [GATE / "rejected" / "malformed-date.trig"])
+    messages = [p.message for p in report.violations]
+    assert any("YYYY-MM-DD" in m for m in messages), messages
+    assert not any("at most one date" in m for m in messages), messages

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rivalry import reason
 from rivalry.gate.contested import contested_problems
 from rivalry.gate.forbidden import forbidden_problems
-from rivalry.gate.identity import identity_problems
+from rivalry.gate.identity import identity_problems, reuse_known_publishers
 from rivalry.gate.neighbourhood import neighbourhood
 from rivalry.kernel.namespaces import GRAPH
 from rivalry.kernel.paths import BadGraphName, Project
@@ -141,6 +141,7 @@ def refuse_bad_graph_names(project: Project, change: Sources) -> None:
 
 def check_change(project: Project, store: ox.Store, change: Sources, *, owl: bool = True) -> Report:
     refuse_bad_graph_names(project, change)
+    reuse_known_publishers(store, change)
     vocabulary = load_vocabulary(project)
     boundary = forbidden_problems(vocabulary.ontology, change)
     if any(p.severity == "violation" for p in boundary):

@@ -102,7 +102,15 @@ def _quad_problems(quad: ox.Quad, defined: set[str]) -> list[Problem]:
                 f"<{subject.value}> is {what}",
             )
         )
-    if (
+    # owl:differentFrom between two entities is a fact, the documented way to keep a
+    # second entity that shares a name or key with one the graph has
+    distinct = (
+        predicate.value == OWL + "differentFrom"
+        and isinstance(obj, ox.NamedNode)
+        and obj.value.startswith(ID)
+        and subject.value.startswith(ID)
+    )
+    if not distinct and (
         predicate.value.startswith((OWL, SH))
         or predicate.value in SCHEMA_PREDICATES
         or (

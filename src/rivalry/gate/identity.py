@@ -9,15 +9,20 @@ from collections import defaultdict
 import pycountry
 import pyoxigraph as ox
 
-from rivalry.kernel.names import normalise
+from rivalry.kernel.names import name_key, url_key
 from rivalry.kernel.namespaces import ID, PREFIXES, compact
-from rivalry.kernel.terms import rdf, rdfs, skos, tr
+from rivalry.kernel.terms import owl, rdf, rdfs, skos, tr
 from rivalry.load.parse import Sources
 from rivalry.validate.provenance import DESCRIBES, second_source
 from rivalry.validate.report import Problem
 
 TYPE = ox.NamedNode(rdf.type)
 LABEL = ox.NamedNode(rdfs.label)
+ALT_LABEL = ox.NamedNode(skos.altLabel)
+# every name an entity goes by: its label, and alternative and former names (skos:altLabel)
+NAMES = (LABEL, ALT_LABEL)
+DIFFERENT = ox.NamedNode(owl.differentFrom)
+ORGANISATION = ox.NamedNode(tr.Organisation)
 EXACT = ox.NamedNode(skos.exactMatch)
 ISO = ox.NamedNode(tr.isoCode)
 URL = ox.NamedNode(tr.url)
@@ -44,7 +49,16 @@ NAMED_KINDS = {
 
 # scans only the entities of one type, so the cost follows that type's size, not the graph's
 SAME_TYPE_LABELS = """
-SELECT DISTINCT ?type ?existing ?label WHERE { ?existing a ?type ; rdfs:label ?label . }"""
+SELECT DISTINCT ?type ?existing ?label WHERE {
+    ?existing a ?type ; rdfs:label|skos:altLabel ?label .
+}"""
+
+ALL_URLS = """SELECT DISTINCT ?existing ?url WHERE { ?existing a tr:NewsReport ; tr:url ?url . }"""
+
+PUBLISHER_NAMES = """
+SELECT DISTINCT ?kind ?existing ?label WHERE {
+    ?existing rdfs:label|skos:altLabel ?label . FILTER (STRSTARTS(STR(?existing), ?kind))
+}"""
 
 KNOWN_IN_KIND = """
 SELECT DISTINCT ?kind ?known WHERE {
@@ -63,8 +77,12 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
         by_subject[t.subject].append(t)
     # each type's labels and each kind's keys are read once per check, not once per entity
     lookups = _Lookups(store)
+    different = _declared_different(store, facts)
+    for entity in sorted(subjects - new, key=str):
+        # an existing entity given a Wikidata id or ISO code another entity already holds
+        problems += _shared_keys(store, entity, by_subject[entity], different)
     for entity in sorted(new, key=str):
-        problems += _duplicates(store, entity, by_subject[entity], lookups)
+        problems += _duplicates(store, entity, by_subject[entity], lookups, different)
         similar = _similar(lookups, entity)
         if entity not in typed:
             hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
@@ -130,6 +148,7 @@ class _Lookups:
         self.store = store
         self._labels: dict[ox.NamedNode, list] = {}
         self._keys: dict[str, set[str]] = {}
+        self._urls: dict[str, list[tuple[ox.NamedNode, str]]] | None = None
 
     def labels(self, kind: ox.NamedNode) -> list[tuple[ox.NamedNode, str, str]]:
         """(entity, normalised label, label) for every entity of type ``kind``."""
@@ -138,9 +157,17 @@ class _Lookups:
                 SAME_TYPE_LABELS, prefixes=PREFIXES, substitutions={ox.Variable("type"): kind}
             )
             self._labels[kind] = [
-                (row["existing"], normalise(row["label"].value), row["label"].value) for row in rows
+                (row["existing"], name_key(row["label"].value), row["label"].value) for row in rows
             ]
         return self._labels[kind]
+
+    def urls(self) -> dict[str, list[tuple[ox.NamedNode, str]]]:
+        """The known news reports by url_key of their URL."""
+        if self._urls is None:
+            self._urls = defaultdict(list)
+            for row in self.store.query(ALL_URLS, prefixes=PREFIXES):
+                self._urls[url_key(row["url"].value)].append((row["existing"], row["url"].value))
+        return self._urls
 
     def keys(self, kind: str) -> set[str]:
         """The keys of the known IRIs under ``kind`` (…/id/firm/)."""
@@ -154,8 +181,38 @@ class _Lookups:
         return self._keys[kind]
 
 
+def _declared_different(store: ox.Store, facts: list[ox.Triple]) -> set[frozenset]:
+    """Pairs a curator declared distinct with owl:differentFrom (in the change or the
+    graph): the deliberate way to keep a second entity that shares a name or key."""
+    pairs = {frozenset((t.subject, t.object)) for t in facts if t.predicate == DIFFERENT}
+    for entity in {t.subject for t in facts} | {t.object for t in facts}:
+        if isinstance(entity, ox.NamedNode):
+            for q in store.quads_for_pattern(entity, DIFFERENT, None):
+                pairs.add(frozenset((entity, q.object)))
+            for q in store.quads_for_pattern(None, DIFFERENT, entity):
+                pairs.add(frozenset((entity, q.subject)))
+    return pairs
+
+
+def _shared_keys(
+    store: ox.Store, entity: ox.NamedNode, mine: list[ox.Triple], different: set[frozenset]
+) -> list[Problem]:
+    problems = []
+    for prop, what in ((EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")):
+        for value in {t.object for t in mine if t.predicate == prop}:
+            for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
+                other = q.subject
+                if other != entity and frozenset((entity, other)) not in different:
+                    problems.append(_duplicate(entity, other, f"{what} ({_text(value)})"))
+    return problems
+
+
 def _duplicates(
-    store: ox.Store, entity: ox.NamedNode, mine: list[ox.Triple], lookups: _Lookups
+    store: ox.Store,
+    entity: ox.NamedNode,
+    mine: list[ox.Triple],
+    lookups: _Lookups,
+    different: set[frozenset],
 ) -> list[Problem]:
     problems = []
     for code in {t.object.value for t in mine if t.predicate == ISO}:
@@ -165,23 +222,75 @@ def _duplicates(
                 "assign to any country. Use the state's two-letter code, e.g. MY."
             )
             problems.append(_problem("unknown-country-code", entity, message))
-    keys = [(EXACT, "the same Wikidata item"), (ISO, "the same ISO 3166 code")]
+    problems += _shared_keys(store, entity, mine, different)
     if any(t.predicate == TYPE and t.object == NEWS_REPORT for t in mine):
-        # one article, one URL; a list or register is republished at its address each day
-        keys.append((URL, "the same URL: it is the same article"))
-    for prop, what in keys:
-        for value in {t.object for t in mine if t.predicate == prop}:
-            for q in store.quads_for_pattern(None, prop, value, ox.DefaultGraph()):
-                if q.subject != entity:
-                    problems.append(_duplicate(entity, q.subject, f"{what} ({_text(value)})"))
-    labels = {normalise(t.object.value) for t in mine if t.predicate == LABEL}
+        # one article, one URL (scheme, www., trailing slash and tracking parameters aside);
+        # a list or register is republished at its address each day
+        for url in {t.object.value for t in mine if t.predicate == URL}:
+            for other, existing_url in lookups.urls().get(url_key(url), []):
+                if other != entity and frozenset((entity, other)) not in different:
+                    why = f"the same URL ({existing_url}): it is the same article"
+                    problems.append(_duplicate(entity, other, why))
+    names = {name_key(t.object.value) for t in mine if t.predicate in NAMES}
     types = {t.object for t in mine if t.predicate == TYPE}
-    for kind in types if labels else ():
-        for existing, normalised, label in lookups.labels(kind):
-            if existing != entity and normalised in labels:
+    reported = {p.message for p in problems}
+    for kind in types if names else ():
+        for existing, key, label in lookups.labels(kind):
+            if existing == entity or frozenset((entity, existing)) in different:
+                continue
+            if key in names:
                 why = f"the same name and type ({label}, {compact(kind.value)})"
-                problems.append(_duplicate(entity, existing, why))
+                problem = _duplicate(entity, existing, why)
+                if problem.message not in reported:
+                    reported.add(problem.message)
+                    problems.append(problem)
     return problems
+
+
+def reuse_known_publishers(store: ox.Store, change: Sources) -> None:
+    """The CSV template mints a publisher IRI from the publisher's name; where the graph
+    already has that publisher under another IRI (publisher:scmp for "South China Morning
+    Post"), the change uses the existing one instead of being refused as a duplicate."""
+    csv_graphs = {g for g, path in change.origin.items() if str(path).lower().endswith(".csv")}
+    minted = {
+        q.subject
+        for q in change.facts
+        if isinstance(q.subject, ox.NamedNode)
+        and q.subject.value.startswith(ID + "publisher/")
+        and isinstance(q.graph_name, ox.NamedNode)
+        and q.graph_name.value in csv_graphs
+        and not _known(store, q.subject)
+    }
+    if not minted:
+        return
+    rows = store.query(
+        PUBLISHER_NAMES,
+        prefixes=PREFIXES,
+        substitutions={ox.Variable("kind"): ox.Literal(ID + "publisher/")},
+    )
+    known: dict[str, set[ox.NamedNode]] = defaultdict(set)
+    for row in rows:
+        known[name_key(row["label"].value)].add(row["existing"])
+    swap = {}
+    for publisher in minted:
+        names = {
+            name_key(q.object.value)
+            for q in change.facts
+            if q.subject == publisher and q.predicate == LABEL
+        }
+        found = set().union(*(known.get(n, set()) for n in names))
+        if len(found) == 1:
+            swap[publisher] = found.pop()
+    if not swap:
+        return
+    facts = []
+    for q in change.facts:
+        if q.subject in swap and q.predicate in (TYPE, LABEL):
+            continue  # the graph already types and names the publisher
+        subject = swap.get(q.subject, q.subject)
+        obj = swap.get(q.object, q.object) if isinstance(q.object, ox.NamedNode) else q.object
+        facts.append(ox.Quad(subject, q.predicate, obj, q.graph_name))
+    change.facts[:] = facts
 
 
 def _problem(rule: str, entity: ox.NamedNode, message: str, severity="violation") -> Problem:
@@ -203,6 +312,18 @@ def _similar(lookups: _Lookups, term: ox.NamedNode) -> str | None:
     if kind.removeprefix(ID) not in NAMED_KINDS:
         return None
     known = lookups.keys(kind + "/") - {key}
+    if kind == ID + "state" and len(key) == 2 and pycountry.countries.get(alpha_2=key) is None:
+        # two-letter codes are too short for difflib: for a code ISO 3166-1 does not assign,
+        # a known code with the same first letter (JA -> JP)
+        near = sorted(
+            k
+            for k in known
+            if len(k) == 2
+            and k[0] == key[0].upper()
+            and pycountry.countries.get(alpha_2=k) is not None
+        )
+        if near:
+            return f"{kind}/{near[0]}"
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
     return f"{kind}/{close[0]}" if close else None
 

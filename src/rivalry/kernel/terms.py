@@ -170,6 +170,7 @@ class rdfs:
 class owl:
     __slots__ = ()
     Class: Final = OWL + "Class"
+    differentFrom: Final = OWL + "differentFrom"
 
 
 class xsd:
