@@ -36,11 +36,13 @@ class Names:
 
     def __init__(self, store: ox.Store):
         self.entities: set[str] = set()
+        self.label: dict[str, str] = {}
         self.by_name: dict[str, set[str]] = {}
         for row in store.query(NAMES, prefixes=PREFIXES):
             iri = row["entity"].value
             self.entities.add(iri)
             if row["name"] is not None:
+                self.label.setdefault(iri, row["name"].value)
                 self.by_name.setdefault(normalise(row["name"].value), set()).add(iri)
 
     def resolve(self, param: str, value: str, iri: str | None) -> ox.NamedNode:
@@ -79,3 +81,12 @@ class Names:
             named = difflib.get_close_matches(normalise(value), sorted(self.by_name), n=1)
             close = [compact(min(self.by_name[named[0]]))] if named else []
         return f" Did you mean {close[0]}?" if close else " Give its IRI (e.g. firm:huawei)."
+
+    def closest(self, text: str, n: int = 5) -> list[tuple[str, str]]:
+        """The entities whose names are nearest ``text`` ("Huawai" → Huawei), as (IRI, name)."""
+        names = difflib.get_close_matches(normalise(text), list(self.by_name), n=n, cutoff=0.7)
+        found: dict[str, str] = {}
+        for name in names:
+            for iri in sorted(self.by_name[name]):
+                found.setdefault(iri, self.label.get(iri, name))
+        return list(found.items())[:n]

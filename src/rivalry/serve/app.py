@@ -22,7 +22,7 @@ from rivalry.query import guard
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
 from rivalry.serve.responses import plain_error
-from rivalry.serve.site import Pages
+from rivalry.serve.site import Pages, error_page
 from rivalry.serve.sparql import Forbidden, SparqlProtocol
 from rivalry.serve.workers import (
     MEMORY_LIMIT,
@@ -104,7 +104,11 @@ class Server(SparqlProtocol, LinkedData, Pages):
             routes=routes,
             middleware=middleware,
             lifespan=self._lifespan,
-            exception_handlers=dict.fromkeys(failures, self._failure),
+            exception_handlers={
+                **dict.fromkeys(failures, self._failure),
+                404: self._not_found,
+                405: self._not_found,
+            },
         )
 
     async def _failure(self, request: HttpRequest, err: Exception) -> Response:
@@ -127,6 +131,13 @@ class Server(SparqlProtocol, LinkedData, Pages):
                 503, f"The server is busy: {err}. Try again later.", {"Retry-After": retry}
             )
         return plain_error(503, f"{err}.")  # WorkerFailed
+
+    async def _not_found(self, request: HttpRequest, err: Exception) -> Response:
+        """Unknown paths get the site's own page, not the framework's bare text."""
+        status = getattr(err, "status_code", 404)
+        title = "Not found" if status == 404 else "Method not allowed"
+        message = f"There is no page at {request.url.path}."
+        return error_page(status, title, message)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app):
