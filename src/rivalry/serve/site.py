@@ -27,7 +27,7 @@ from rivalry.web import editor_page, html, pages
 # one row per entity: its best label (rdfs:label before altLabel), its types joined, and the
 # length of its shortest matching name, which orders the hits
 SEARCH = """
-SELECT ?entity (MIN(?name) AS ?label) (GROUP_CONCAT(DISTINCT ?type; separator=", ") AS ?types)
+SELECT ?q ?entity (MIN(?name) AS ?label) (GROUP_CONCAT(DISTINCT ?type; separator=", ") AS ?types)
        (MIN(STRLEN(STR(?hit))) AS ?closeness) WHERE {
     ?entity rdfs:label|skos:altLabel ?hit .
     FILTER (CONTAINS(LCASE(STR(?hit)), LCASE(STR(?q))) && STRSTARTS(STR(?entity), STR(id:)))
@@ -36,7 +36,7 @@ SELECT ?entity (MIN(?name) AS ?label) (GROUP_CONCAT(DISTINCT ?type; separator=",
     OPTIONAL {
         ?entity a ?class . FILTER (STRSTARTS(STR(?class), STR(tr:))) ?class rdfs:label ?type
     }
-} GROUP BY ?entity ORDER BY ?closeness ?label"""
+} GROUP BY ?q ?entity ORDER BY ?closeness ?label"""
 
 PAGE_SIZE = 50
 
