@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import math
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -34,7 +35,7 @@ from rivalry.serve.workers import (
     WorkerFailed,
     WorkerPool,
 )
-from rivalry.store.embedded import open_store
+from rivalry.store.embedded import generation, open_store
 from rivalry.web import html
 
 
@@ -53,7 +54,7 @@ class Server(SparqlProtocol, LinkedData, Pages):
         self.project, self.base = project, base
         self.update_token = update_token  # None: read-only, every update refused
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
-            self.pool, self.lookups = RemotePool(endpoint, timeout), None
+            self.pool, self._lookups = RemotePool(endpoint, timeout), None
         else:
             self.pool = WorkerPool(
                 str(project.store_path),
@@ -64,9 +65,21 @@ class Server(SparqlProtocol, LinkedData, Pages):
                 memory=memory,
             )
             # the only writer is the pool's worker; look-ups then go through it too
-            self.lookups = None if update_token else open_store(project.store_path)
+            self._lookups = None if update_token else open_store(project.store_path)
+            self._lookups_generation = generation(project.store_path)
         self.linker = html.Linker(base)
         self.timeout = timeout
+
+    @property
+    def lookups(self) -> ox.Store | None:
+        """The read-only store for label look-ups, reopened once a build or `rivalry add`
+        has changed the store (a handle keeps the snapshot it opened)."""
+        if self._lookups is not None:
+            now = generation(self.project.store_path)
+            if now != self._lookups_generation:
+                self._lookups = open_store(self.project.store_path)
+                self._lookups_generation = now
+        return self._lookups
 
     # ------------------------------------------------------------ running queries
 

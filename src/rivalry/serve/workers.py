@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -26,6 +27,7 @@ from rivalry.kernel.formats import GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.kernel.namespaces import PREFIXES
 from rivalry.query.cells import SPREADSHEET_SAFE
 from rivalry.query.execute import WHERE, with_values
+from rivalry.store.embedded import generation
 
 
 class QueryError(RivalryError):
@@ -156,6 +158,8 @@ class Worker:
         inbox, self.requests = context.Pipe(duplex=False)
         self.reply, outbox = context.Pipe(duplex=False)
         self.memory, self.store_path = memory, store_path
+        # the store as this worker opens it: a newer generation means its snapshot is stale
+        self.generation = generation(Path(store_path))
         self.process = context.Process(
             target=_serve,
             args=(store_path, row_limit, writable, memory, inbox, outbox),
@@ -251,7 +255,11 @@ class WorkerPool:
         arrived = arrived or time.monotonic()
         deadline = arrived + self.timeout
         worker = self._take(deadline)
-        while not worker.alive():  # died since its last query: replaced before this one
+        # died since its last query, or opened the store before a build or `rivalry add`
+        # changed it: replaced before this query runs
+        while not worker.alive() or (
+            not self.writable and worker.generation != generation(Path(self.store_path))
+        ):
             self._replace(worker)
             worker = self._take(deadline)
         try:
