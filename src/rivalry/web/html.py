@@ -33,6 +33,7 @@ def page(title: str, body: str, nav: str = NAV, head: str = "") -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='icon' href='data:,'>"  # no /favicon.ico request, no 404 in the console
         f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style>{head}</head><body>"
         f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}</body></html>"
     )

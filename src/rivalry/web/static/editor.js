@@ -17,6 +17,11 @@
   Yasqe.defaults.autocompleters = ["localPrefixes", "localProperties", "localClasses", "variables"];
   Yasqe.defaults.prefixCcApi = null;
 
+  // a CONSTRUCT's Turtle opens with ~35 prefix lines: show the triples too, not just those
+  if (Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.response) {
+    Yasgui.Yasr.plugins.response.defaults.maxLines = 500;
+  }
+
   const prologue = Object.entries(settings.prefixes)
     .map(([p, ns]) => `PREFIX ${p}: <${ns}>`).join("\n");
   const withPrefixes = (text) => (/^\s*PREFIX/im.test(text) ? text : `${prologue}\n\n${text}`);
@@ -32,6 +37,7 @@
     yasr: { prefixes: settings.prefixes, defaultPlugin: "table" },
   });
   document.getElementById("editor-tools").hidden = false;
+  window.rivalryEditor = yasgui; // for tests and the console
 
   const current = () => yasgui.getTab().getYasqe();
   const status = document.getElementById("status");
@@ -48,8 +54,15 @@
       const ms = Math.round(performance.now() - started);
       const ok = response && (response.ok === undefined || response.ok);
       let count = "";
-      const rows = response && response.body && response.body.results && response.body.results.bindings;
-      if (rows) count = `${rows.length} rows · `;
+      let data = response && (response.body || response.content || response.text);
+      if (typeof data === "string") { try { data = JSON.parse(data); } catch (_e) { data = null; } }
+      if (data && data.results && data.results.bindings) count = `${data.results.bindings.length} rows · `;
+      else if (data && typeof data.boolean === "boolean") count = `${data.boolean} · `;
+      else if (ok) {
+        count = "graph (Turtle) · ";
+        const yasr = tab.getYasr(); // CONSTRUCT, DESCRIBE: show the RDF as the server sent it
+        window.setTimeout(() => yasr.selectPlugin("response"), 0);
+      }
       status.textContent = ok ? `${count}${ms} ms` : `error after ${ms} ms`;
       window.history.replaceState(null, "", permalink());
     });
