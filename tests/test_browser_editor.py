@@ -13,6 +13,11 @@ import pytest
 from conftest import ROOT, served
 
 SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
+# YASQE checks the syntax as typed and flags an undeclared prefix, as any SPARQL editor does
+PROLOGUE = (
+    "PREFIX tr: <https://w3id.org/tech-rivalry/ontology#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,7 +55,10 @@ def browser_page(site):
 
 def _run(page, query: str) -> None:
     page.wait_for_selector(".yasqe .CodeMirror")
-    page.evaluate("q => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(q)", query)
+    page.evaluate(
+        "q => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(q)", PROLOGUE + query
+    )
+    assert page.locator(".yasqe .CodeMirror-gutter-elt .parseErrorIcon").count() == 0
     page.click(".yasqe_queryButton")
     page.wait_for_function("document.getElementById('status').textContent.includes('ms')")
 

@@ -19,6 +19,7 @@ HEAD = (
     f"<link rel='stylesheet' href='{YASGUI}yasgui.min.css'>"
     f"<script src='{YASGUI}yasgui.min.js' defer></script>"
     "<script src='/static/editor.js' defer></script>"
+    "<style>#editor-tools{margin:.5rem 0;line-height:1.8}#examples{max-width:100%}</style>"
 )
 
 DEFAULT_QUERY = "SELECT ?entity ?label WHERE {\n  ?entity a tr:Chip ; rdfs:label ?label .\n}"

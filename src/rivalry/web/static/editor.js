@@ -25,6 +25,9 @@
   const prologue = Object.entries(settings.prefixes)
     .map(([p, ns]) => `PREFIX ${p}: <${ns}>`).join("\n");
   const withPrefixes = (text) => (/^\s*PREFIX/im.test(text) ? text : `${prologue}\n\n${text}`);
+  // the longest namespace first, so results read chip:… rather than id:chip/…
+  const byLength = Object.fromEntries(
+    Object.entries(settings.prefixes).sort((a, b) => b[1].length - a[1].length));
   const fromUrl = new URLSearchParams(window.location.search).get("query");
 
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -34,7 +37,7 @@
     persistenceId: null, // a permalink or example always opens what it says
     populateFromUrl: false,
     yasqe: { value: withPrefixes(fromUrl || settings.query), autocompleters: Yasqe.defaults.autocompleters, prefixCcApi: null },
-    yasr: { prefixes: settings.prefixes, defaultPlugin: "table" },
+    yasr: { prefixes: byLength, defaultPlugin: "table" },
   });
   document.getElementById("editor-tools").hidden = false;
   window.rivalryEditor = yasgui; // for tests and the console
