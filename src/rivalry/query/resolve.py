@@ -59,7 +59,10 @@ class Names:
         if found:
             names = ", ".join(sorted(compact(i) for i in found)[:8])
             raise UnknownEntity(f"{param}={value!r} names several entities: {names}; give one")
-        raise UnknownEntity(f"{param}={value!r}: no entity has that name.{self._hint(value)}")
+        raise UnknownEntity(
+            f"{param}={value!r}: no entity has that label, alternative label, ISO code "
+            f"or Wikidata id.{self._hint(value)}"
+        )
 
     def _within(self, key: str) -> set[str]:
         """Entities with a name ending in ``key`` ("Ascend 910C" for "Huawei Ascend 910C"),
