@@ -53,7 +53,7 @@ def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | 
         iri = expand(value)
         if param.type == "entity" and store is not None:
             try:
-                return Names(store).resolve(param.name, value, iri and iri.value)
+                return Names.of(store).resolve(param.name, value, iri and iri.value)
             except UnknownEntity as err:
                 raise ParamError(str(err)) from None
         if iri is not None:

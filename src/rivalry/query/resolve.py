@@ -27,12 +27,25 @@ SELECT DISTINCT ?entity ?name WHERE {
 }"""
 
 
+# id(store) → (the handle, kept alive so the id is not reused; its names)
+_CACHE: dict[int, tuple[ox.Store, Names]] = {}
+
+
 class UnknownEntity(RivalryError):
     pass
 
 
 class Names:
-    """The store's entities and their names, read once."""
+    """The store's entities and their names, read once per store handle (~0.2 s)."""
+
+    @classmethod
+    def of(cls, store: ox.Store) -> Names:
+        held = _CACHE.get(id(store))
+        if held is None or held[0] is not store:
+            if len(_CACHE) > 4:  # a server reopens its store after each merge
+                _CACHE.clear()
+            held = _CACHE[id(store)] = (store, cls(store))
+        return held[1]
 
     def __init__(self, store: ox.Store):
         self.entities: set[str] = set()

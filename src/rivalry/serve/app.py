@@ -125,7 +125,18 @@ class Server(SparqlProtocol, LinkedData, Pages):
         )
 
     async def _failure(self, request: HttpRequest, err: Exception) -> Response:
-        """Every route's query failures, as 4xx or 503 with a message; never 500."""
+        """Every route's query failures, as 4xx or 503 with a message; never 500, and
+        never a folder of the server (a worker's "no store at /…" names one)."""
+        response = await self._failure_message(request, err)
+        body = bytes(response.body)
+        for folder in {str(self.project.store_path), str(self.project.root)}:
+            body = body.replace(folder.encode(), b"the server's store")
+        if body != response.body:
+            response.body = body
+            response.headers["content-length"] = str(len(body))
+        return response
+
+    async def _failure_message(self, request: HttpRequest, err: Exception) -> Response:
         if isinstance(err, ResultTooLarge):
             return plain_error(400, f"Result too large: {err}")
         if isinstance(err, QueryError):

@@ -120,7 +120,7 @@ class Pages:
         """Nothing contains the words: offer the entities whose names are closest."""
         if self.lookups is None:  # remote endpoint: no local names to compare
             return "<p>Nothing found.</p>"
-        close = resolve.Names(self.lookups).closest(text)
+        close = resolve.Names.of(self.lookups).closest(text)
         if not close:
             return "<p>Nothing found.</p>"
         links = "".join(f"<li>{self.linker.link(iri, name)}</li>" for iri, name in close)
