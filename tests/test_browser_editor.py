@@ -84,6 +84,7 @@ def test_the_editor_draws_a_select_as_a_sortable_counted_table(site, browser_pag
     table = page.locator(".yasr table.dataTable")
     table.wait_for()
     _visible(table)
+    assert page.locator("#plain-editor").is_hidden()  # YASGUI replaced the plain form
     assert page.locator(".yasr table.dataTable tbody tr").count() >= 3
     assert "Huawei Ascend 910C" in table.inner_text()
     assert "rows" in page.locator("#status").inner_text()

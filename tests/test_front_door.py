@@ -150,7 +150,7 @@ def test_the_editor_serves_its_library_and_script_locally(site):
     ):
         assert path in body
         assert get(site, path)[0] == 200
-    assert "<noscript>" in body and "<textarea" in body  # usable without JavaScript
+    assert "id='plain-editor'" in body and "<textarea" in body  # usable without JavaScript
     assert "https://" not in body.split("<script")[1].split("id='editor-settings'")[0]
 
 

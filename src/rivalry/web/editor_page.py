@@ -94,10 +94,11 @@ def body(text: str, result_html: str, queries: list[CatalogueQuery], terms) -> s
         "</label> <a id='permalink' href='#'>permalink</a> · "
         f"<span id='downloads'>download: {downloads}</span> · <span id='status'></span></div>"
         "<div id='yasgui'></div>"
-        # without JavaScript: the server runs the form's query and draws the answer below it
-        "<noscript><form method='get' action='/sparql-editor'>"
+        # without JavaScript (or if YASGUI fails to load): the server runs the form's query
+        # and draws the answer below it; editor.js hides this once YASGUI is up
+        "<div id='plain-editor'><form method='get' action='/sparql-editor'>"
         f"<textarea name='query' rows='14'>{escape(text)}</textarea>"
-        f"<p><button type='submit'>Run</button></p></form>{result_html}</noscript>"
+        f"<p><button type='submit'>Run</button></p></form>{result_html}</div>"
         "<p class='muted'>Prefixes tr:, id:, state:, firm:, chip: … are predeclared. "
         "Endpoint: <code>/sparql</code>.</p>"
     )

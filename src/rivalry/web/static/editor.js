@@ -1,11 +1,12 @@
 // The SPARQL editor: YASGUI on this server's /sparql, with every completion served from the
 // page itself (the project's prefixes and ontology terms) so that nothing is asked of
-// prefix.cc, LOV or any other host. Without JavaScript the page's <noscript> form is used.
+// prefix.cc, LOV or any other host. Without JavaScript, or if YASGUI fails to load, the
+// page's plain form (#plain-editor), answered by the server, stays in use.
 (function () {
   "use strict";
   const settings = JSON.parse(document.getElementById("editor-settings").textContent);
   const Yasgui = window.Yasgui;
-  if (!Yasgui) return; // the library failed to load: the noscript form cannot help, say so
+  if (!Yasgui) return; // the library failed to load: the plain form stays
   const Yasqe = Yasgui.Yasqe;
   const endpoint = new URL(settings.endpoint, window.location.href).toString();
 
@@ -40,6 +41,7 @@
     yasr: { prefixes: byLength, defaultPlugin: "table" },
   });
   document.getElementById("editor-tools").hidden = false;
+  document.getElementById("plain-editor").hidden = true;
   window.rivalryEditor = yasgui; // for tests and the console
 
   const current = () => yasgui.getTab().getYasqe();
