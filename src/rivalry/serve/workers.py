@@ -66,6 +66,20 @@ class Request:
     update: bool = False  # a SPARQL Update, only for a writable pool
 
 
+def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that the triples use: a graph of three chips should not open
+    with 35 @prefix lines."""
+    namespaces = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+            elif isinstance(term, ox.Literal):
+                namespaces.add(term.datatype.value.rpartition("#")[0] + "#")
+    return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}
+
+
 def _serve(store_path: str, row_limit: int, writable: bool, memory: int, inbox, outbox) -> None:
     # runs in the worker process; only a writable pool's single worker opens the store for writing
     if memory:  # an allocation past it fails: Rust aborts the process, Python raises MemoryError
@@ -100,7 +114,8 @@ def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, 
     result = store.query(text, **options)
     if isinstance(result, ox.QueryTriples):
         fmt, media = GRAPH_FORMATS[request.graph_format]
-        return ox.serialize(list(result), format=fmt, prefixes=PREFIXES), media
+        triples = list(result)
+        return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples)), media
     fmt, media = SELECT_FORMATS[request.select_format]
     if isinstance(result, ox.QuerySolutions):
         rows = _count_rows(store, text, options, row_limit)
