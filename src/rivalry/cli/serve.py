@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Annotated
 
 import typer
@@ -13,6 +14,16 @@ from rivalry.cli.output import err, fail
 from rivalry.kernel.paths import Project
 from rivalry.serve.workers import MEMORY_LIMIT
 from rivalry.store.embedded import StoreMissing
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 @app.command()
@@ -55,6 +66,8 @@ def serve(
     from rivalry.serve.app import Server
 
     proj = Project.locate(project, store)
+    if not port_free(host, port):  # before any worker starts or "Serving" is printed
+        raise fail(f"port {port} on {host} is in use; stop what listens there or give --port")
     token = os.environ.get("RIVALRY_UPDATE_TOKEN") if allow_update else None
     if allow_update and (not token or endpoint):
         raise fail("--allow-update needs a token in $RIVALRY_UPDATE_TOKEN and the embedded store")

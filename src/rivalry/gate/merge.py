@@ -44,6 +44,7 @@ from rivalry.kernel.namespaces import ID, INFERRED_GRAPH, PREFIXES
 from rivalry.kernel.paths import BadGraphName, Project
 from rivalry.kernel.terms import rdf, tr, xsd
 from rivalry.load.parse import Sources, load_vocabulary
+from rivalry.store.embedded import mark_changed
 
 
 class MergeError(RivalryError):
@@ -195,6 +196,7 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
     _fault_point("journal")
     store.extend(additions)  # one transaction
     store.flush()
+    mark_changed(project.store_path)  # a running `rivalry serve` reopens its store
     _fault_point("commit")
 
     try:

@@ -15,6 +15,7 @@ The header lines are SPARQL comments, so the file runs as it is in any SPARQL to
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,5 +93,8 @@ def find(directory: Path, name: str) -> CatalogueQuery:
     path = directory / f"{name}.rq"
     if path.is_file():
         return read_query(path)
-    known = ", ".join(q.name for q in load_catalogue(directory))
-    raise CatalogueError(f"no query named {name!r} in {directory}; known queries: {known}")
+    names = [q.name for q in load_catalogue(directory)]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    # no folder in the message: it reaches web pages, which must not show the server's paths
+    raise CatalogueError(f"no query named {name!r}; {hint}known queries: {', '.join(names)}")

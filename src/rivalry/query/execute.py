@@ -17,12 +17,7 @@ from rivalry.kernel.namespaces import PREFIXES
 from rivalry.kernel.terms import xsd
 from rivalry.kernel.text import ISO_DATE
 from rivalry.query.catalogue import CatalogueQuery, Param
-
-FIND_BY_LABEL = """
-SELECT ?entity ?label ?wanted WHERE {
-    { ?entity rdfs:label ?label } UNION { ?entity skos:altLabel ?label }
-    FILTER (LCASE(STR(?label)) = LCASE(STR(?wanted)))
-} LIMIT 2"""
+from rivalry.query.resolve import Names, UnknownEntity
 
 
 class ParamError(RivalryError):
@@ -56,10 +51,17 @@ def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | 
         return ox.Literal(value, datatype=ox.NamedNode(xsd.integer))
     if param.type in ("iri", "entity"):
         iri = expand(value)
+        if param.type == "entity" and store is not None:
+            try:
+                return Names.of(store).resolve(param.name, value, iri and iri.value)
+            except UnknownEntity as err:
+                raise ParamError(str(err)) from None
         if iri is not None:
             return iri
         if param.type == "entity":
-            return find_by_label(store, param.name, value)
+            raise ParamError(
+                f"{param.name}={value!r}: give an IRI (e.g. firm:huawei) for a remote endpoint"
+            )
         raise ParamError(f"{param.name}={value!r} is not an IRI; give <https://…> or prefix:name")
     return ox.Literal(value)
 
@@ -95,21 +97,6 @@ def _named(iri: str, original: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
     except ValueError as err:
         raise ParamError(f"{original!r} is not a valid IRI: {err}") from None
-
-
-def find_by_label(store: ox.Store | None, name: str, label: str) -> ox.NamedNode:
-    if store is None:
-        raise ParamError(f"{name}={label!r}: give an IRI (e.g. firm:huawei) for a remote endpoint")
-    rows = list(
-        store.query(
-            FIND_BY_LABEL,
-            prefixes=PREFIXES,
-            substitutions={ox.Variable("wanted"): ox.Literal(label)},
-        )
-    )
-    if not rows:
-        raise ParamError(f"{name}={label!r}: no entity has that label; give its IRI instead")
-    return rows[0]["entity"]
 
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

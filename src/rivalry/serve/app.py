@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import math
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -22,7 +23,7 @@ from rivalry.query import guard
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
 from rivalry.serve.responses import plain_error
-from rivalry.serve.site import Pages
+from rivalry.serve.site import Pages, error_page
 from rivalry.serve.sparql import Forbidden, SparqlProtocol
 from rivalry.serve.workers import (
     MEMORY_LIMIT,
@@ -34,7 +35,7 @@ from rivalry.serve.workers import (
     WorkerFailed,
     WorkerPool,
 )
-from rivalry.store.embedded import open_store
+from rivalry.store.embedded import generation, open_store
 from rivalry.web import html
 
 
@@ -53,7 +54,7 @@ class Server(SparqlProtocol, LinkedData, Pages):
         self.project, self.base = project, base
         self.update_token = update_token  # None: read-only, every update refused
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
-            self.pool, self.lookups = RemotePool(endpoint, timeout), None
+            self.pool, self._lookups = RemotePool(endpoint, timeout), None
         else:
             self.pool = WorkerPool(
                 str(project.store_path),
@@ -64,9 +65,21 @@ class Server(SparqlProtocol, LinkedData, Pages):
                 memory=memory,
             )
             # the only writer is the pool's worker; look-ups then go through it too
-            self.lookups = None if update_token else open_store(project.store_path)
+            self._lookups = None if update_token else open_store(project.store_path)
+            self._lookups_generation = generation(project.store_path)
         self.linker = html.Linker(base)
         self.timeout = timeout
+
+    @property
+    def lookups(self) -> ox.Store | None:
+        """The read-only store for label look-ups, reopened once a build or `rivalry add`
+        has changed the store (a handle keeps the snapshot it opened)."""
+        if self._lookups is not None:
+            now = generation(self.project.store_path)
+            if now != self._lookups_generation:
+                self._lookups = open_store(self.project.store_path)
+                self._lookups_generation = now
+        return self._lookups
 
     # ------------------------------------------------------------ running queries
 
@@ -104,11 +117,26 @@ class Server(SparqlProtocol, LinkedData, Pages):
             routes=routes,
             middleware=middleware,
             lifespan=self._lifespan,
-            exception_handlers=dict.fromkeys(failures, self._failure),
+            exception_handlers={
+                **dict.fromkeys(failures, self._failure),
+                404: self._not_found,
+                405: self._not_found,
+            },
         )
 
     async def _failure(self, request: HttpRequest, err: Exception) -> Response:
-        """Every route's query failures, as 4xx or 503 with a message; never 500."""
+        """Every route's query failures, as 4xx or 503 with a message; never 500, and
+        never a folder of the server (a worker's "no store at /…" names one)."""
+        response = await self._failure_message(request, err)
+        body = bytes(response.body)
+        for folder in {str(self.project.store_path), str(self.project.root)}:
+            body = body.replace(folder.encode(), b"the server's store")
+        if body != response.body:
+            response.body = body
+            response.headers["content-length"] = str(len(body))
+        return response
+
+    async def _failure_message(self, request: HttpRequest, err: Exception) -> Response:
         if isinstance(err, ResultTooLarge):
             return plain_error(400, f"Result too large: {err}")
         if isinstance(err, QueryError):
@@ -127,6 +155,13 @@ class Server(SparqlProtocol, LinkedData, Pages):
                 503, f"The server is busy: {err}. Try again later.", {"Retry-After": retry}
             )
         return plain_error(503, f"{err}.")  # WorkerFailed
+
+    async def _not_found(self, request: HttpRequest, err: Exception) -> Response:
+        """Unknown paths get the site's own page, not the framework's bare text."""
+        status = getattr(err, "status_code", 404)
+        title = "Not found" if status == 404 else "Method not allowed"
+        message = f"There is no page at {request.url.path}."
+        return error_page(status, title, message)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app):

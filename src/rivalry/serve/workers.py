@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -26,6 +27,7 @@ from rivalry.kernel.formats import GRAPH_FORMATS, SELECT_FORMATS
 from rivalry.kernel.namespaces import PREFIXES
 from rivalry.query.cells import SPREADSHEET_SAFE
 from rivalry.query.execute import WHERE, with_values
+from rivalry.store.embedded import generation
 
 
 class QueryError(RivalryError):
@@ -64,6 +66,20 @@ class Request:
     update: bool = False  # a SPARQL Update, only for a writable pool
 
 
+def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that the triples use: a graph of three chips should not open
+    with 35 @prefix lines."""
+    namespaces = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+            elif isinstance(term, ox.Literal):
+                namespaces.add(term.datatype.value.rpartition("#")[0] + "#")
+    return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}
+
+
 def _serve(store_path: str, row_limit: int, writable: bool, memory: int, inbox, outbox) -> None:
     # runs in the worker process; only a writable pool's single worker opens the store for writing
     if memory:  # an allocation past it fails: Rust aborts the process, Python raises MemoryError
@@ -98,7 +114,8 @@ def _execute(store: ox.Store, request: Request, row_limit: int) -> tuple[bytes, 
     result = store.query(text, **options)
     if isinstance(result, ox.QueryTriples):
         fmt, media = GRAPH_FORMATS[request.graph_format]
-        return ox.serialize(list(result), format=fmt, prefixes=PREFIXES), media
+        triples = list(result)
+        return ox.serialize(triples, format=fmt, prefixes=used_prefixes(triples)), media
     fmt, media = SELECT_FORMATS[request.select_format]
     if isinstance(result, ox.QuerySolutions):
         rows = _count_rows(store, text, options, row_limit)
@@ -156,6 +173,8 @@ class Worker:
         inbox, self.requests = context.Pipe(duplex=False)
         self.reply, outbox = context.Pipe(duplex=False)
         self.memory, self.store_path = memory, store_path
+        # the store as this worker opens it: a newer generation means its snapshot is stale
+        self.generation = generation(Path(store_path))
         self.process = context.Process(
             target=_serve,
             args=(store_path, row_limit, writable, memory, inbox, outbox),
@@ -251,7 +270,11 @@ class WorkerPool:
         arrived = arrived or time.monotonic()
         deadline = arrived + self.timeout
         worker = self._take(deadline)
-        while not worker.alive():  # died since its last query: replaced before this one
+        # died since its last query, or opened the store before a build or `rivalry add`
+        # changed it: replaced before this query runs
+        while not worker.alive() or (
+            not self.writable and worker.generation != generation(Path(self.store_path))
+        ):
             self._replace(worker)
             worker = self._take(deadline)
         try:

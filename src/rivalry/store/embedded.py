@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
+from time import time_ns
 
 import pyoxigraph as ox
 
@@ -24,6 +25,31 @@ from rivalry.kernel.errors import RivalryError
 class StoreMissing(RivalryError):
     def __init__(self, path: Path):
         super().__init__(f"no store at {path}; run `rivalry build` first")
+
+
+def marker_path(path: Path) -> Path:
+    """A file beside the store that every write touches, so readers see it changed."""
+    return path.with_name(f"{path.name}.changed")
+
+
+def mark_changed(path: Path) -> None:
+    marker = marker_path(path)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(time_ns()))  # a new mtime and content, however fast the writes
+
+
+def generation(path: Path) -> tuple[int, int]:
+    """Changes when a build swaps a new store in (new folder) or a merge writes into it
+    (the marker): a read-only handle opened before then answers from the old snapshot."""
+    try:
+        folder = os.stat(path).st_ino
+    except OSError:
+        folder = 0
+    try:
+        marked = marker_path(path).stat().st_mtime_ns
+    except OSError:
+        marked = 0
+    return folder, marked
 
 
 def staging_path(path: Path) -> Path:
@@ -43,6 +69,7 @@ def swap_in(tmp: Path, path: Path) -> None:
         os.replace(path, old)
     os.replace(tmp, path)
     shutil.rmtree(old, ignore_errors=True)
+    mark_changed(path)
 
 
 def settle(path: Path) -> None:

@@ -19,6 +19,7 @@ th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:t
 td{overflow-wrap:anywhere}
 th{background:#f3f3f3}nav a{margin-right:1rem}.muted{color:#666;font-size:.9em}
 textarea{width:100%;font-family:monospace}code{background:#f6f6f6}
+.error{color:#a00}pre.rdf{background:#f6f6f6;padding:.5rem;overflow:auto;white-space:pre-wrap}
 """
 
 
@@ -28,11 +29,12 @@ NAV = (
 )
 
 
-def page(title: str, body: str, nav: str = NAV) -> str:
+def page(title: str, body: str, nav: str = NAV, head: str = "") -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style></head><body>"
+        "<link rel='icon' href='data:,'>"  # no /favicon.ico request, no 404 in the console
+        f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style>{head}</head><body>"
         f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}</body></html>"
     )
 
