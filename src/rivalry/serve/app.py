@@ -11,6 +11,7 @@ import math
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -79,17 +80,20 @@ class Server(SparqlProtocol, LinkedData, Pages):
             Route("/queries", self.queries),
             Route("/queries/{name}", self.run_query),
             Route("/id/{path:path}", self.resource),
-            Route("/page/{path:path}", self.entity),
+            Route("/page/{path:path}", self.page_with_alternates),
             Route("/data/{path:path}.{ext}", self.data),
             Route("/.well-known/void", self.void),
             Route("/ontology", self.vocabulary),
             Route("/shapes", self.vocabulary),
+            Route("/ontology.{ext}", self.vocabulary),
+            Route("/shapes.{ext}", self.vocabulary),
             # the pages' own scripts and styles and the vendored libraries (web/static/)
             Mount("/static", StaticFiles(directory=html.STATIC), name="static"),
         ]
         middleware = [
             Middleware(Guard),  # outermost: stamps the arrival, refuses ambiguous framing
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"]),
+            Middleware(GZipMiddleware, minimum_size=1024),  # data documents, dumps, pages
         ]
         failures = (
             QueryError,
