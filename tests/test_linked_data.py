@@ -65,7 +65,7 @@ def test_data_documents_have_validators_and_answer_conditional_gets(endpoint):
     assert since == 304
     stale, _, _ = request(endpoint, "/data/firm/huawei.ttl", {"If-None-Match": '"other"'})
     assert stale == 200
-    other, other_headers, _ = request(endpoint, "/data/firm/huawei.jsonld")
+    _, other_headers, _ = request(endpoint, "/data/firm/huawei.jsonld")
     assert other_headers["etag"] != headers["etag"]
 
 
