@@ -151,3 +151,100 @@ def test_jsonld_data_documents_parse_offline(endpoint):
 def test_quoted_paths_resolve(endpoint):
     status, _, _ = request(endpoint, "/data/" + quote("firm/huawei") + ".nt")
     assert status == 200
+
+
+# ------------------------------------------------------------ the catalogue as an API
+
+
+def test_queries_json_lists_the_catalogue(endpoint):
+    status, headers, body = request(endpoint, "/queries.json")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+    catalogue = {q["name"]: q for q in json.loads(body)}
+    timeline = catalogue["timeline"]
+    assert timeline["summary"] and "SELECT" in timeline["sparql"]
+    assert {p["name"] for p in timeline["params"]} >= {"from", "to"}
+    assert timeline["links"]["csv"] == "/queries/timeline?format=csv"
+
+
+def test_openapi_describes_one_path_per_query(endpoint):
+    status, _, body = request(endpoint, "/openapi.json")
+    spec = json.loads(body)
+    assert status == 200 and spec["openapi"].startswith("3.")
+    _, _, listed = request(endpoint, "/queries.json")
+    names = {q["name"] for q in json.loads(listed)}
+    assert set(spec["paths"]) == {f"/queries/{n}" for n in names}
+    parameters = {p["name"]: p for p in spec["paths"]["/queries/timeline"]["get"]["parameters"]}
+    assert parameters["from"]["in"] == "query" and "format" in parameters
+    # the description is usable: following it runs the query
+    query = "&".join(
+        f"{n}={p['schema']['default']}"
+        for n, p in parameters.items()
+        if "default" in p["schema"] and n != "format"
+    )
+    status, _, rows = request(endpoint, f"/queries/timeline?{query}&format=json")
+    assert status == 200 and json.loads(rows)["results"]["bindings"]
+
+
+# ------------------------------------------------------------ reconciliation (OpenRefine)
+
+
+def reconcile(endpoint, queries: dict, method: str = "GET"):
+    from urllib.parse import urlencode
+
+    encoded = urlencode({"queries": json.dumps(queries)})
+    if method == "POST":
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return request(endpoint, "/reconcile", headers, "POST", encoded)
+    return request(endpoint, "/reconcile?" + encoded)
+
+
+def test_reconcile_manifest(endpoint):
+    status, _, body = request(endpoint, "/reconcile")
+    manifest = json.loads(body)
+    assert status == 200 and "0.2" in manifest["versions"]
+    assert manifest["identifierSpace"] == "https://w3id.org/tech-rivalry/id/"
+    types = {t["id"] for t in manifest["defaultTypes"]}
+    assert "https://w3id.org/tech-rivalry/ontology#Firm" in types
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_reconcile_huawei_technologies_returns_firm_huawei_first(endpoint, method):
+    status, _, body = reconcile(endpoint, {"q0": {"query": "Huawei Technologies"}}, method)
+    assert status == 200
+    results = json.loads(body)["q0"]["result"]
+    first = results[0]
+    assert first["id"] == HUAWEI and first["match"] is True and first["score"] == 100
+    assert first["name"] == "Huawei Technologies Co., Ltd."
+    assert {"id": "https://w3id.org/tech-rivalry/ontology#Firm", "name": "firm"} in first["type"]
+    assert all(r["score"] < 100 for r in results[1:])
+
+
+def test_reconcile_by_type_and_limit(endpoint):
+    _, _, body = reconcile(
+        endpoint,
+        {
+            "chips": {"query": "Huawei Ascend 910C", "type": "tr:Chip", "limit": 2},
+            "firms": {"query": "Huawei Ascend 910C", "type": "tr:Firm", "limit": 1},
+        },
+    )
+    answer = json.loads(body)
+    assert answer["chips"]["result"][0]["id"].endswith("/id/chip/huawei-ascend-910c")
+    assert len(answer["chips"]["result"]) <= 2
+    assert [r["id"] for r in answer["firms"]["result"]] == [HUAWEI]
+
+
+@pytest.mark.parametrize(
+    "queries, message",
+    [
+        ("not json", "not JSON"),
+        ('["Huawei"]', "JSON object"),
+        ('{"q0": {"query": "Huawei", "type": "tr:Frim"}}', "did you mean tr:Firm"),
+        ('{"q0": {"query": "Huawei", "limit": 0}}', "positive integer"),
+        ('{"q0": {"text": "Huawei"}}', '"query" string'),
+    ],
+)
+def test_reconcile_refuses_malformed_queries_with_a_reason(endpoint, queries, message):
+    from urllib.parse import quote as q
+
+    status, _, body = request(endpoint, "/reconcile?queries=" + q(queries))
+    assert status == 400 and message in body.decode()

@@ -22,6 +22,7 @@ from rivalry.kernel.paths import Project
 from rivalry.query import guard
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
+from rivalry.serve.reconcile import Reconciliation
 from rivalry.serve.responses import plain_error
 from rivalry.serve.site import Pages
 from rivalry.serve.sparql import Forbidden, SparqlProtocol
@@ -39,7 +40,7 @@ from rivalry.store.embedded import open_store
 from rivalry.web import html
 
 
-class Server(SparqlProtocol, LinkedData, Pages):
+class Server(SparqlProtocol, LinkedData, Reconciliation, Pages):
     def __init__(
         self,
         project: Project,
@@ -78,6 +79,9 @@ class Server(SparqlProtocol, LinkedData, Pages):
             Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
             Route("/sparql-editor", self.editor),
             Route("/queries", self.queries),
+            Route("/queries.json", self.catalogue_json),
+            Route("/openapi.json", self.openapi),
+            Route("/reconcile", self.reconcile, methods=["GET", "POST"]),
             Route("/queries/{name}", self.run_query),
             Route("/id/{path:path}", self.resource),
             Route("/page/{path:path}", self.page_with_alternates),

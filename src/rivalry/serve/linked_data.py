@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 from starlette.requests import Request as HttpRequest
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from rivalry.kernel.formats import DOCUMENT_EXTENSIONS, GRAPH_FORMATS, media_type
 from rivalry.kernel.namespaces import ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, VOCABULARY_GRAPHS
@@ -22,7 +22,7 @@ from rivalry.kernel.version import VERSION
 from rivalry.query.catalogue import load_catalogue
 from rivalry.serve.responses import plain_error
 from rivalry.serve.workers import Request, to_tuple
-from rivalry.web import describe, html, ontology_docs
+from rivalry.web import catalogue_api, describe, html, ontology_docs
 
 # an entity's document: what it says, what points to it, and the labels of both ends
 ABOUT_LABELLED = """
@@ -252,6 +252,16 @@ class LinkedData:
         )
         body = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
         return self.document(request, body, media, f"{name}.{ext}", alternates)
+
+    # ------------------------------------------------------------ the catalogue as an API
+
+    async def catalogue_json(self, request: HttpRequest) -> Response:
+        queries = load_catalogue(self.project.queries_dir)
+        return JSONResponse(catalogue_api.catalogue_json(queries))
+
+    async def openapi(self, request: HttpRequest) -> Response:
+        queries = load_catalogue(self.project.queries_dir)
+        return JSONResponse(catalogue_api.openapi(queries, str(request.base_url).rstrip("/")))
 
     # ------------------------------------------------------------ VoID
 
