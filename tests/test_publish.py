@@ -413,3 +413,26 @@ def test_diff_between_two_releases(release, project, tmp_path):
     assert "| thestar-2025-05-21-miti | 1 | 1 |" in summary
     bad = rivalry("diff", str(release), str(tmp_path / "nothing"))
     assert bad.returncode == 2 and "no dataset.nq.gz" in bad.stderr
+
+
+def test_ontology_documentation_at_pylode_level(release):
+    page = (release / "ontology.html").read_text()
+    metadata = page[page.index("id='metadata'") : page.index("id='namespaces'")]
+    for field in ("abstract", "version", "creators", "licence", "cite as"):
+        assert f"<th>{field}</th>" in metadata, field
+    assert "creativecommons.org/licenses/by/4.0/" in metadata
+    namespaces = page[page.index("id='namespaces'") : page.index("id='diagram'")]
+    for prefix in ("tr", "trsh", "owl", "skos", "prov", "vann"):
+        assert f"<td><code>{prefix}</code></td>" in namespaces, prefix
+    # the class diagram is SVG drawn from the ontology: a node per class, linked to its entry
+    diagram = page[page.index("id='diagram'") : page.index("id='Class'")]
+    assert "<svg" in diagram and "tr:Firm" in diagram and 'href="#Firm"' in diagram
+    firm = page[page.index("<section id='Firm'>") :].split("</section>")[0]
+    assert "in domain of" in firm and "in range of" in firm and "tr:designedBy" in firm
+    organisation = page[page.index("<section id='Organisation'>") :].split("</section>")[0]
+    assert "sub-classes" in organisation and "tr:Firm" in organisation
+    assert "id='deprecated'" in page
+    shapes = page[page.index("id='shapes'") :]
+    state = shapes[shapes.index("trsh:StateShape") :].split("</section>")[0]
+    assert "targetClass tr:State" in state
+    assert "sh:pattern ^[A-Z]{2}$" in state and "tr:isoCode" in state

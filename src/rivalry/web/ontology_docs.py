@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import TR, compact
 from rivalry.query.catalogue import CatalogueQuery
-from rivalry.web import html, pages
+from rivalry.web import html, ontology_parts, pages
 
 TERMS = """
 SELECT ?term ?kind ?label ?definition
@@ -62,23 +62,43 @@ def render(
     terms = pages.select(store, TERMS)
     shaped = _shapes_by_term(store, [t["term"]["value"] for t in terms])
     used = {t["term"]["value"]: _queries_using(t["term"]["value"], queries) for t in terms}
+    related = ontology_parts.relations(store)
     sections = []
     for kind, title in KINDS.items():
         rows = [t for t in terms if _section(t["kind"]["value"]) == kind]
         if not rows:
             continue
         sections.append(f"<h2 id='{kind}'>{title} ({len(rows)})</h2>")
-        sections.extend(_term(t, shaped, used) for t in rows)
-    toc = " · ".join(f"<a href='#{k}'>{v}</a>" for k, v in KINDS.items())
+        sections.extend(_term(t, shaped, used, related) for t in rows)
+    parts = {
+        "metadata": "Metadata",
+        "namespaces": "Namespaces",
+        "diagram": "Class diagram",
+        **KINDS,
+        "deprecated": "Deprecated terms",
+        "shapes": "Shapes",
+    }
+    toc = " · ".join(f"<a href='#{k}'>{v}</a>" for k, v in parts.items())
     body = (
         f"<p>Version {escape(version)}. Namespace <code>{escape(TR)}</code>. "
         "Also as <a href='ontology.ttl'>Turtle</a> and <a href='ontology.rdf'>RDF/XML</a>; "
-        f"the shapes as <a href='shapes.ttl'>Turtle</a>.</p><p>{toc}</p>" + "".join(sections)
+        f"the shapes as <a href='shapes.ttl'>Turtle</a>.</p><p>{toc}</p>"
+        + ontology_parts.metadata(store)
+        + ontology_parts.namespaces(store)
+        + ontology_parts.diagram(store)
+        + "".join(sections)
+        + ontology_parts.deprecated(store)
+        + ontology_parts.shapes(store)
     )
     return html.page("Tech Rivalry ontology", body, nav)
 
 
-def _term(t: dict, shaped: dict[str, set[str]], used: dict[str, list[str]]) -> str:
+def _term(
+    t: dict,
+    shaped: dict[str, set[str]],
+    used: dict[str, list[str]],
+    related: dict[str, dict[str, list[str]]],
+) -> str:
     iri = t["term"]["value"]
     local = iri[len(TR) :]
 
@@ -90,6 +110,11 @@ def _term(t: dict, shaped: dict[str, set[str]], used: dict[str, list[str]]) -> s
         ("subclass/subproperty of", links(t.get("supers", {}).get("value", ""))),
         ("domain", links(t.get("domains", {}).get("value", ""))),
         ("range", links(t.get("ranges", {}).get("value", ""))),
+        *(
+            (name, links(" ".join(related.get(iri, {}).get(name, []))))
+            for name in ("in domain of", "in range of", "sub-classes", "sub-properties")
+            if related.get(iri, {}).get(name)
+        ),
         (
             "constrained by",
             ", ".join(f"<code>{escape(compact(s))}</code>" for s in sorted(shaped.get(iri, ())))
