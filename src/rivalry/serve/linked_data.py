@@ -213,6 +213,9 @@ class LinkedData:
             return cached[1]
         store = ox.Store()
         for graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
+            if self.lookups is not None:
+                store.extend(self.lookups.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                continue
             quads = await self.quads(
                 request,
                 "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
@@ -267,11 +270,22 @@ class LinkedData:
 
     async def void(self, request: HttpRequest) -> Response:
         """The dataset's VoID and DCAT description, by the release's generator."""
-        quads = [
-            q
-            for q in await self.quads(request, ALL_QUADS)
-            if q.graph_name.value not in VOCABULARY_GRAPHS
-        ]
+        if self.lookups is not None:  # the read-only store in process: no row limit applies
+            quads = sorted(
+                (
+                    q
+                    for q in self.lookups.quads_for_pattern(None, None, None, None)
+                    if not isinstance(q.graph_name, ox.DefaultGraph)
+                    and q.graph_name.value not in VOCABULARY_GRAPHS
+                ),
+                key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
+            )
+        else:
+            quads = [
+                q
+                for q in await self.quads(request, ALL_QUADS)
+                if q.graph_name.value not in VOCABULARY_GRAPHS
+            ]
         built = self.built_at()
         text = describe.describe(
             quads,
