@@ -138,7 +138,9 @@ def test_served_ontology_page_is_the_release_page(endpoint):
     status, _, body = request(endpoint, "/ontology", {"Accept": "text/html"})
     assert status == 200
     text = body.decode()
-    assert "Object properties" in text and "constrained by" in text and "domain" in text
+    assert "Object properties" in text and "constrained by" in text and "in domain of" in text
+    assert "<svg" in text and "<th>creators</th>" in text and "id='shapes'" in text
+    assert "<link rel='alternate' type='application/rdf+xml' href='/ontology.rdf'>" in text
 
 
 def test_jsonld_data_documents_parse_offline(endpoint):

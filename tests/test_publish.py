@@ -436,3 +436,15 @@ def test_ontology_documentation_at_pylode_level(release):
     state = shapes[shapes.index("trsh:StateShape") :].split("</section>")[0]
     assert "targetClass tr:State" in state
     assert "sh:pattern ^[A-Z]{2}$" in state and "tr:isoCode" in state
+
+
+def test_release_entity_documents_have_trig_and_neighbour_labels(release):
+    quads = list(
+        ox.parse(path=str(release / "id" / "firm" / "huawei.trig"), format=ox.RdfFormat.TRIG)
+    )
+    assert len({q.graph_name for q in quads}) > 1
+    turtle = list(
+        ox.parse(path=str(release / "id" / "firm" / "huawei.ttl"), format=ox.RdfFormat.TURTLE)
+    )
+    labelled = {t.subject for t in turtle if t.predicate.value.endswith("#label")}
+    assert len(labelled) >= 3, "the document names its neighbours"

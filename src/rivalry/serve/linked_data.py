@@ -23,20 +23,9 @@ from rivalry.query.catalogue import load_catalogue
 from rivalry.serve.responses import plain_error
 from rivalry.serve.workers import Request, to_tuple
 from rivalry.web import catalogue_api, describe, html, ontology_docs
+from rivalry.web.documents import ABOUT_LABELLED, QUADS_ABOUT
 
-# an entity's document: what it says, what points to it, and the labels of both ends
-ABOUT_LABELLED = """
-CONSTRUCT { ?e ?p ?o . ?s ?q ?e . ?x rdfs:label ?label }
-WHERE {
-    { ?e ?p ?o } UNION { ?s ?q ?e }
-    UNION { { ?e ?p1 ?x } UNION { ?x ?q1 ?e } FILTER (isIRI(?x)) ?x rdfs:label ?label }
-}"""
 KNOWN = "SELECT ?e ?p WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
-# the same facts with the named graph (source document) each is stated in
-QUADS_ABOUT = """
-SELECT ?e ?g ?s ?p ?o WHERE {
-    GRAPH ?g { { ?e ?p ?o BIND (?e AS ?s) } UNION { ?s ?p ?e BIND (?e AS ?o) } }
-}"""
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 TRIG = "application/trig"
 # every format a data document comes in, by extension (TriG keeps the source graphs)
@@ -240,6 +229,10 @@ class LinkedData:
         if ext == "html":
             catalogue = load_catalogue(self.project.queries_dir)
             body = ontology_docs.render(store, catalogue, VERSION, html.NAV)
+            heads = "".join(
+                f"<link rel='alternate' type='{m}' href='/{name}.{e}'>" for e, m in choices.items()
+            )
+            body = body.replace("</head>", heads + "</head>", 1)
             return self.document(
                 request, body, "text/html; charset=utf-8", name + ".html", alternates
             )
