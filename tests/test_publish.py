@@ -4,6 +4,7 @@ Apache httpd with the generated `.htaccess`."""
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import json
@@ -27,7 +28,7 @@ from pyld import jsonld
 from conftest import rivalry
 from rivalry.kernel.namespaces import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH, TR
 from rivalry.publish import release as releasing
-from rivalry.publish.dumps import CONTEXT_URL
+from rivalry.publish.dumps import CONTEXT_URL, context
 from servers import apache, required
 
 DATE = "2026-11-28"
@@ -169,12 +170,55 @@ def _offline_loader(release: Path):
 
 def test_jsonld_expands_with_pyld_to_the_same_graph(release, project):
     document = json.loads((release / "dataset.jsonld").read_text())
-    assert document["@context"] == CONTEXT_URL
+    assert document["@context"] == context()["@context"]  # inline, as in context.jsonld
+    assert json.loads((release / "context.jsonld").read_text()) == context()
     nquads = jsonld.to_rdf(
         document, {"format": "application/n-quads", "documentLoader": _offline_loader(release)}
     )
     parsed = set(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))
     assert parsed == store_quads(project)
+
+
+def test_rdflib_parses_the_jsonld_dump_with_no_network(release, project, monkeypatch):
+    import urllib.request
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access while parsing: {args!r}")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
+    dataset = rdflib.Dataset()
+    dataset.parse(release / "dataset.jsonld", format="json-ld")
+    parsed = {q for q in dataset.quads() if q[3] is not None}
+    assert len(parsed) == len(store_quads(project))
+
+
+def test_flat_csv_exports(release):
+    with (release / "entities.csv").open(newline="") as f:
+        entities = list(csv.DictReader(f))
+    assert list(entities[0]) == ["id", "type", "label", "alt_labels", "state", "wikidata"]
+    huawei = next(r for r in entities if r["id"].endswith("/id/firm/huawei"))
+    assert huawei["type"] == "tr:Firm" and huawei["label"].startswith("Huawei")
+    assert "state/CN" in huawei["state"]
+    assert any(r["wikidata"].startswith("http://www.wikidata.org/entity/Q") for r in entities)
+    assert len({r["id"] for r in entities}) == len(entities)
+    with (release / "facts.csv").open(newline="") as f:
+        facts = list(csv.DictReader(f))
+    assert list(facts[0]) == [
+        "subject",
+        "predicate",
+        "object",
+        "source_url",
+        "source_title",
+        "publisher",
+        "date",
+    ]
+    assert all(r["source_url"].startswith("http") for r in facts)
+    assert any(r["subject"].endswith("firm/huawei") and r["date"] for r in facts)
+    for row in entities + facts:  # no cell a spreadsheet would run
+        assert not any(v.startswith(("=", "+", "@")) for v in row.values())
+    listed = (release / "void.ttl").read_text()
+    assert "entities.csv" in listed and "facts.csv" in listed
 
 
 def test_entity_documents_expand_to_their_turtle(release):
@@ -369,3 +413,38 @@ def test_diff_between_two_releases(release, project, tmp_path):
     assert "| thestar-2025-05-21-miti | 1 | 1 |" in summary
     bad = rivalry("diff", str(release), str(tmp_path / "nothing"))
     assert bad.returncode == 2 and "no dataset.nq.gz" in bad.stderr
+
+
+def test_ontology_documentation_at_pylode_level(release):
+    page = (release / "ontology.html").read_text()
+    metadata = page[page.index("id='metadata'") : page.index("id='namespaces'")]
+    for field in ("abstract", "version", "creators", "licence", "cite as"):
+        assert f"<th>{field}</th>" in metadata, field
+    assert "creativecommons.org/licenses/by/4.0/" in metadata
+    namespaces = page[page.index("id='namespaces'") : page.index("id='diagram'")]
+    for prefix in ("tr", "trsh", "owl", "skos", "prov", "vann"):
+        assert f"<td><code>{prefix}</code></td>" in namespaces, prefix
+    # the class diagram is SVG drawn from the ontology: a node per class, linked to its entry
+    diagram = page[page.index("id='diagram'") : page.index("id='Class'")]
+    assert "<svg" in diagram and "tr:Firm" in diagram and 'href="#Firm"' in diagram
+    firm = page[page.index("<section id='Firm'>") :].split("</section>")[0]
+    assert "in domain of" in firm and "in range of" in firm and "tr:designedBy" in firm
+    organisation = page[page.index("<section id='Organisation'>") :].split("</section>")[0]
+    assert "sub-classes" in organisation and "tr:Firm" in organisation
+    assert "id='deprecated'" in page
+    shapes = page[page.index("id='shapes'") :]
+    state = shapes[shapes.index("trsh:StateShape") :].split("</section>")[0]
+    assert "targetClass tr:State" in state
+    assert "sh:pattern ^[A-Z]{2}$" in state and "tr:isoCode" in state
+
+
+def test_release_entity_documents_have_trig_and_neighbour_labels(release):
+    quads = list(
+        ox.parse(path=str(release / "id" / "firm" / "huawei.trig"), format=ox.RdfFormat.TRIG)
+    )
+    assert len({q.graph_name for q in quads}) > 1
+    turtle = list(
+        ox.parse(path=str(release / "id" / "firm" / "huawei.ttl"), format=ox.RdfFormat.TURTLE)
+    )
+    labelled = {t.subject for t in turtle if t.predicate.value.endswith("#label")}
+    assert len(labelled) >= 3, "the document names its neighbours"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # legal-form words that do not make a different firm ("Huawei Technologies Co., Ltd." is
@@ -76,3 +77,17 @@ def url_key(url: str) -> str:
     path = parts.path.rstrip("/") or ""
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING.match(k)))
     return urlunsplit(("", host, path, query, "")).removeprefix("//")
+
+
+def name_similarity(query: str, label: str) -> float:
+    """How alike two names are, 0..1: 1 when their identity keys are equal (the gate would
+    call them duplicates), else the mean of word overlap and character similarity."""
+    a, b = name_key(query), name_key(label)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    words_a, words_b = set(a.split()), set(b.split())
+    overlap = len(words_a & words_b) / len(words_a | words_b)
+    characters = SequenceMatcher(None, a, b).ratio()
+    return min(0.99, round((overlap + characters) / 2, 3))

@@ -109,7 +109,7 @@ def write_data(quads: list[ox.Quad], out: Path) -> list[Dump]:
             out / "dataset.jsonld",
             _jsonld(quads),
             "application/ld+json",
-            "All named graphs (JSON-LD, with the published context)",
+            "All named graphs (JSON-LD, context inline)",
         )
     )
     return dumps
@@ -157,7 +157,8 @@ def _jsonld(quads: list[ox.Quad]) -> bytes:
         body.extend(members) if graph == "@default" else body.append(
             {"@id": graph, "@graph": members}
         )
-    document = {"@context": CONTEXT_URL, "@graph": body}
+    # the context inline: a dump must parse offline (context.jsonld is published beside it)
+    document = {"@context": context()["@context"], "@graph": body}
     return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 

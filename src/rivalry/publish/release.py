@@ -16,7 +16,7 @@ import rdflib
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
-from rivalry.publish import describe, diff, docs, dumps, site
+from rivalry.publish import describe, diff, docs, dumps, flat, site
 from rivalry.query.catalogue import load_catalogue
 from rivalry.store.embedded import open_store
 
@@ -55,6 +55,9 @@ def publish(
     try:
         quads = dumps.data_quads(store)
         files = dumps.write_data(quads, staging) + dumps.write_vocabulary(store, staging)
+        entities_csv, facts_csv = flat.write(store, staging)
+        files.append(dumps.Dump(entities_csv, "text/csv", "One row per entity (CSV)"))
+        files.append(dumps.Dump(facts_csv, "text/csv", "One row per sourced fact (CSV)"))
         queries = load_catalogue(project.queries_dir)
         (staging / "ontology.html").write_text(docs.render(store, queries, version))
         description = describe.describe(

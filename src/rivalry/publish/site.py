@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rivalry.kernel.namespaces import BASE, ID, PREFIXES, compact
 from rivalry.publish.describe import LICENCE
 from rivalry.publish.dumps import Dump, entity_document
-from rivalry.web import html, pages
+from rivalry.web import documents, html, pages
 
 # an entity page lives at id/<kind>/<key>.html: two levels below the site's root
 ENTITY_ROOT = "../../"
@@ -61,12 +61,22 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
         events = pages.select(store, pages.TIMELINE, {"entity": node})
         contributed = pages.select(store, pages.CONTRIBUTED, {"entity": node})
         name = target.name
-        data = {"Turtle": f"{name}.ttl", "JSON-LD": f"{name}.jsonld"}
+        data = {"Turtle": f"{name}.ttl", "JSON-LD": f"{name}.jsonld", "TriG": f"{name}.trig"}
         title, body = pages.entity(iri, facts, events, contributed, linker, data)
         target.with_name(name + ".html").write_text(html.page(title, body, nav(ENTITY_ROOT)))
-        about = list(store.query(pages.ABOUT, substitutions={ox.Variable("e"): node}))
+        bound = {ox.Variable("e"): node}
+        about = list(store.query(documents.ABOUT_LABELLED, substitutions=bound, prefixes=PREFIXES))
         target.with_name(name + ".ttl").write_bytes(entity_document(about, "turtle"))
         target.with_name(name + ".jsonld").write_bytes(entity_document(about, "jsonld"))
+        quads = sorted(
+            (
+                ox.Quad(r["s"], r["p"], r["o"], r["g"])
+                for r in store.query(documents.QUADS_ABOUT, substitutions=bound, prefixes=PREFIXES)
+            ),
+            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)),
+        )
+        trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        target.with_name(name + ".trig").write_bytes(trig)
         if progress:
             progress()
 

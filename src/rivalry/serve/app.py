@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Mount, Route
@@ -22,6 +23,7 @@ from rivalry.kernel.paths import Project
 from rivalry.query import guard
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
+from rivalry.serve.reconcile import Reconciliation
 from rivalry.serve.responses import plain_error
 from rivalry.serve.site import Pages, error_page
 from rivalry.serve.sparql import Forbidden, SparqlProtocol
@@ -39,7 +41,7 @@ from rivalry.store.embedded import generation, open_store
 from rivalry.web import html
 
 
-class Server(SparqlProtocol, LinkedData, Pages):
+class Server(SparqlProtocol, LinkedData, Reconciliation, Pages):
     def __init__(
         self,
         project: Project,
@@ -90,19 +92,25 @@ class Server(SparqlProtocol, LinkedData, Pages):
             Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
             Route("/sparql-editor", self.editor),
             Route("/queries", self.queries),
+            Route("/queries.json", self.catalogue_json),
+            Route("/openapi.json", self.openapi),
+            Route("/reconcile", self.reconcile, methods=["GET", "POST"]),
             Route("/queries/{name}", self.run_query),
             Route("/id/{path:path}", self.resource),
-            Route("/page/{path:path}", self.entity),
+            Route("/page/{path:path}", self.page_with_alternates),
             Route("/data/{path:path}.{ext}", self.data),
             Route("/.well-known/void", self.void),
             Route("/ontology", self.vocabulary),
             Route("/shapes", self.vocabulary),
+            Route("/ontology.{ext}", self.vocabulary),
+            Route("/shapes.{ext}", self.vocabulary),
             # the pages' own scripts and styles and the vendored libraries (web/static/)
             Mount("/static", StaticFiles(directory=html.STATIC), name="static"),
         ]
         middleware = [
             Middleware(Guard),  # outermost: stamps the arrival, refuses ambiguous framing
             Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"]),
+            Middleware(GZipMiddleware, minimum_size=1024),  # data documents, dumps, pages
         ]
         failures = (
             QueryError,
