@@ -11,8 +11,6 @@ from rivalry.cli.app import app
 from rivalry.cli.options import EndpointOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import err, fail
 from rivalry.kernel.paths import Project
-from rivalry.serve.workers import MEMORY_LIMIT
-from rivalry.store.embedded import StoreMissing
 
 
 @app.command()
@@ -31,13 +29,15 @@ def serve(
         int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
     ] = 100_000,
     worker_memory: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="MiB of address space each query worker may use; a query past it is "
-            "stopped with a 503 and its worker replaced. 0: no limit.",
+            "stopped with a 503 and its worker replaced. 0: no limit. Default: 2048 "
+            "(serve.workers.MEMORY_LIMIT).",
             min=0,
+            show_default=False,
         ),
-    ] = MEMORY_LIMIT // 1024**2,
+    ] = None,
     endpoint: EndpointOpt = None,
     allow_update: Annotated[
         bool,
@@ -53,6 +53,8 @@ def serve(
     import uvicorn
 
     from rivalry.serve.app import Server
+    from rivalry.serve.workers import MEMORY_LIMIT
+    from rivalry.store.embedded import StoreMissing
 
     proj = Project.locate(project, store)
     token = os.environ.get("RIVALRY_UPDATE_TOKEN") if allow_update else None
@@ -66,7 +68,7 @@ def serve(
             endpoint=endpoint,
             row_limit=row_limit,
             update_token=token,
-            memory=worker_memory * 1024**2,
+            memory=MEMORY_LIMIT if worker_memory is None else worker_memory * 1024**2,
         )
     except StoreMissing as error:
         raise fail(str(error)) from None
