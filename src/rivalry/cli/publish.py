@@ -73,8 +73,8 @@ def publish(
     from rich.progress import Progress
 
     from rivalry.publish import diff, release
-    from rivalry.store.embedded import StoreMissing
     from rivalry.publish.describe import LICENCE
+    from rivalry.store.embedded import StoreMissing
 
     proj = Project.locate(project, store)
     try:

@@ -12,7 +12,8 @@
     #+     description: The day to look at
 
 ``columns`` names the few columns the CLI's table shows people by default (the machine
-formats always carry every column). The header lines are SPARQL comments, so the file runs as it is in any SPARQL tool.
+formats always carry every column). The header lines are SPARQL comments, so the file runs
+as it is in any SPARQL tool.
 """
 
 from __future__ import annotations

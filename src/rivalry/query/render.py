@@ -76,7 +76,8 @@ def _table(result, title: str | None, limit: int | None, columns: Sequence[str])
     console = Console(emoji=False, highlight=False)
     variables = [v.value for v in result.variables]
     shown = shown_columns(variables, columns)
-    rows, total = [], 0
+    rows: list[list[str]] = []
+    total = 0
     for row in result:  # counted to the end, so the footer can say how many were left out
         total += 1
         if limit is None or len(rows) < limit:
