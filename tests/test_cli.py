@@ -16,10 +16,10 @@ pytestmark = pytest.mark.owl
 @pytest.fixture(scope="module")
 def fresh_store(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
-    result = rivalry("build", store=store)
+    result = rivalry("build", "--verbose", store=store)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Build summary" in result.stdout
-    assert "tr:State" in result.stdout
+    assert "tr:State" in result.stdout  # the entities per class, listed with --verbose
     return store
 
 
