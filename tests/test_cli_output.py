@@ -16,7 +16,9 @@ from rivalry.cli.output import out, print_report
 from rivalry.query import render
 from rivalry.validate.report import Problem, Report
 
-STORY = re.search(r"^STORY\s*:=\s*(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+MAKEFILE = (ROOT / "Makefile").read_text()
+STORY = re.search(r"^STORY\s*:=\s*(.+)$", MAKEFILE, re.M).group(1).split()
+STORY_ARGS = dict(re.findall(r"^([\w-]+)_ARGS\s*:=\s*(.+)$", MAKEFILE, re.M))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def test_make_run_answers_the_five_questions_in_under_150_lines(built):
     store, text = built
     lines = text.splitlines()
     for name in STORY:
-        answer = rivalry("query", name, store=store)
+        answer = rivalry("query", name, *STORY_ARGS.get(name, "").split(), store=store)
         assert answer.returncode == 0, answer.stderr
         assert "source:" in answer.stdout or "instrument:" in answer.stdout, answer.stdout
         assert "…" not in answer.stdout  # nothing cut with an ellipsis
