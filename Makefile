@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORY  := story-statements chips-singled-out timeline contested-claims conflicting-obligations-as-of
+# the story's days on the timeline (all 109 events: rivalry query timeline --all)
+timeline_ARGS := -p from=2025-05-19 -p to=2025-05-23
 
 .PHONY: run test setup lint clean attack vendor
 
 run: $(VENV)/.installed
 	$(BIN)/rivalry build
-	@for q in $(STORY); do $(BIN)/rivalry query $$q || exit $$?; done
+	@$(foreach q,$(STORY),$(BIN)/rivalry query $(q) $($(q)_ARGS) &&) true
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

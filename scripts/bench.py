@@ -263,6 +263,50 @@ def stage_gate(work: Path, size: int, args) -> dict:
     return row  # full re-validation by plain pySHACL: the baseline stage
 
 
+ONE_FACT = ROOT / "tests" / "gate" / "accepted" / "new-chip-of-existing-firm.trig"
+
+
+def _cli_start(args: list[str], env: dict, repeat: int) -> dict:
+    """Import time (the sum of -X importtime's own times) and median wall time of one command."""
+    command = [sys.executable, "-m", "rivalry", *args]
+    traced = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:]], env=env, capture_output=True, text=True
+    )
+    import_us = sum(
+        int(line.split("|")[0].split(":")[1])
+        for line in traced.stderr.splitlines()
+        if line.startswith("import time:") and line.split("|")[0].split(":")[1].strip().isdigit()
+    )
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True)
+        walls.append(time.perf_counter() - start)
+    return {
+        "import_s": round(import_us / 1e6, 3),
+        "wall_s": round(statistics.median(walls), 3),
+        "exit": traced.returncode,
+    }
+
+
+def stage_startup(work: Path, _size: int, args) -> dict:
+    """`rivalry --help` and a one-fact `rivalry check` (with and without OWL) on the curated
+    graph: the time a person waits before the command does anything."""
+    env = {**os.environ, "RIVALRY_PROJECT": str(ROOT), "RIVALRY_STORE": str(work / "curated")}
+    built = subprocess.run(
+        [sys.executable, "-m", "rivalry", "build", "--no-owl"], env=env, capture_output=True
+    )
+    if built.returncode != 0:
+        raise RuntimeError(f"building the curated graph failed: {built.stderr.decode()[-2000:]}")
+    repeat = max(3, min(args.repeat, 10))
+    runs = {
+        "help": _cli_start(["--help"], env, repeat),
+        "check_no_owl": _cli_start(["check", "--no-owl", str(ONE_FACT)], env, repeat),
+        "check_owl": _cli_start(["check", str(ONE_FACT)], env, max(1, repeat // 3)),
+    }
+    return {f"{name}_{k}": v for name, figures in runs.items() for k, v in figures.items()}
+
+
 def stage_serve(work: Path, _size: int, args) -> dict:
     from tools.http_load import load
     from tools.loopback import free_port, wait_until_listening
@@ -382,6 +426,7 @@ STAGES = {
     "gate": stage_gate,
     "check": stage_check,
     "serve": stage_serve,
+    "startup": stage_startup,
 }
 
 
@@ -447,6 +492,12 @@ def plan(size: int, args) -> list[tuple[str, str | None]]:
         ("gate", None),
         ("check", None),
         ("serve", None),
+        (
+            "startup",
+            None
+            if size == args.first_size
+            else "measured once (at the first size), on the curated graph",
+        ),
     ]
 
 
@@ -580,6 +631,7 @@ def main() -> None:
         sizes = [parse_size(s) for s in args.sizes.split(",")]
     except argparse.ArgumentTypeError as err:
         parser.error(str(err))
+    args.first_size = sizes[0]
     command = "python scripts/bench.py " + " ".join(sys.argv[1:])
     machine = machine_details()
     results: dict[int, dict] = {}

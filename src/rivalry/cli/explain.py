@@ -16,8 +16,6 @@ from rivalry.cli.app import app
 from rivalry.cli.options import ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_CODES, err, fail
 from rivalry.kernel.paths import Project
-from rivalry.load.parse import ParseError
-from rivalry.store.embedded import StoreMissing, open_store
 
 explain_app = typer.Typer(
     help="Explain an answer of the graph step by step, with the sources of every step.\n\n"
@@ -109,6 +107,8 @@ def exposure(
     began, changed and ended."""
     from rivalry.analysis import exposure as analysis
     from rivalry.analysis.exposure import render
+    from rivalry.load.parse import ParseError
+    from rivalry.store.embedded import StoreMissing, open_store
 
     day = _day("--date", on)
     window = (_day("--from", start), _day("--to", end))

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import typer
 
 from rivalry.cli.app import app
 from rivalry.cli.options import ChangeFiles, FormatOpt, OwlOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_OK, EXIT_PROBLEMS, ReportFormat, emit_report, err, fail, out
-from rivalry.gate import merge, transaction
-from rivalry.gate.check import change_files, load_submission
-from rivalry.gate.check import check as gate_check
 from rivalry.kernel.paths import Project, ProjectMissing
-from rivalry.load.parse import ParseError
-from rivalry.query import render
-from rivalry.store.embedded import StoreMissing, open_store
+
+# The gate, the loader and the store are imported inside the verbs: `rivalry --help` and the
+# other verbs must not pay for pySHACL, rdflib and owlready2 (tests/test_startup.py).
 
 
 def _existing(files: list[Path]) -> list[Path]:
     """The change files, each once; a missing file, a link, a directory or a pipe is refused."""
+    from rivalry.gate.check import change_files
+    from rivalry.load.parse import ParseError
+
     try:
         return change_files(files)
     except ParseError as error:
@@ -43,12 +42,16 @@ def check(
 
     Exit codes: 0 passes; 1 problems found; 2 usage or input error (file:line:column).
     """
+    from rivalry.gate.check import check as gate_check
+    from rivalry.load.parse import ParseError
+    from rivalry.store.embedded import StoreMissing, open_store
+
     proj = Project.locate(project, store)
     try:
         report = gate_check(proj, open_store(proj.store_path), _existing(files), owl=owl)
     except (ParseError, StoreMissing) as error:
         raise fail(str(error)) from None
-    emit_report(report, fmt)
+    emit_report(report, fmt, proj.root)
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)
 
 
@@ -68,6 +71,8 @@ def add(
 
     Exit codes: 0 passes (merged); 1 problems found (nothing merged); 2 usage or input error.
     """
+    from rivalry.gate.check import load_submission
+
     proj = Project.locate(project, store)
     files = _existing(files)
     result = _check_and_merge(proj, lambda db: load_submission(proj, files), files, fmt, owl)
@@ -77,6 +82,10 @@ def add(
 def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: bool):
     """The library's lock/recover/check/merge sequence, its report and errors printed as the
     CLI's. Returns None when there was nothing to add."""
+    from rivalry.gate import merge, transaction
+    from rivalry.load.parse import ParseError
+    from rivalry.store.embedded import StoreMissing
+
     try:
         return transaction.check_and_merge(
             proj,
@@ -84,7 +93,7 @@ def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: b
             inputs,
             owl=owl,
             on_recovered=lambda how: err.print(f"An interrupted merge was found and {how}."),
-            on_report=lambda report: emit_report(report, fmt),
+            on_report=lambda report: emit_report(report, fmt, proj.root),
         )
     except transaction.ChangeRefused as error:
         raise fail(str(error), EXIT_PROBLEMS) from None
@@ -99,6 +108,10 @@ def _check_and_merge(proj: Project, make_change, inputs: list[Path], fmt, owl: b
 
 
 def _print_merged(proj: Project, result) -> None:
+    import pyoxigraph as ox
+
+    from rivalry.query import render
+
     for path in result.files:
         out.print(f"[green]Merged[/] into {path.relative_to(proj.root)}")
     out.print(f"{result.quads} quads added; recorded as {render.short(ox.NamedNode(result.merge))}")

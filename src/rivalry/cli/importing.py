@@ -9,20 +9,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pyoxigraph as ox
 import typer
-from rich.progress import Progress
 from rich.table import Table
-from SPARQLWrapper import SPARQLExceptions
 
 from rivalry.cli.app import app
 from rivalry.cli.gate import _check_and_merge, _existing, _print_merged
 from rivalry.cli.options import FormatOpt, OwlOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_CODES, ReportFormat, err, fail, out
-from rivalry.kernel.namespaces import PREFIXES
 from rivalry.kernel.paths import Project
-from rivalry.query import render
-from rivalry.store.embedded import StoreMissing, open_store
 
 import_app = typer.Typer(
     help="Import curators' list files into their own named graph, through the gate.\n\n"
@@ -87,7 +81,10 @@ import_app.command("ftm", help=FTM_HELP + IMPORT_EXIT)(_import_verb("ftm"))
 
 
 def _import(family, file, retrieved, url, fmt, project, store, owl) -> None:
+    import pyoxigraph as ox
+
     from rivalry.importing.prepare import already_imported, prepare
+    from rivalry.query import render
 
     proj = Project.locate(project, store)
     _existing([file])
@@ -161,7 +158,13 @@ def link_wikidata(
     Exit codes: 0 done (ambiguous matches are reported, not errors); 2 usage error, no
     store, or the endpoint failed.
     """
+    import pyoxigraph as ox
+    from rich.progress import Progress
+    from SPARQLWrapper import SPARQLExceptions
+
+    from rivalry.kernel.namespaces import PREFIXES
     from rivalry.linking import wikidata
+    from rivalry.store.embedded import StoreMissing, open_store
 
     proj = Project.locate(project, store)
     try:
@@ -185,6 +188,10 @@ def link_wikidata(
 
 
 def _print_links(run, fmt: LinkFormat) -> None:
+    import pyoxigraph as ox
+
+    from rivalry.query import render
+
     rows = [
         {"entity": render.short(ox.NamedNode(m.entity)), "kind": m.kind, "keys": "; ".join(m.keys),
          "status": m.status, "qid": item.qid if item else "", "label": item.label if item else "",

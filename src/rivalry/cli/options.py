@@ -59,3 +59,11 @@ EndpointOpt = Annotated[
         show_default=False,
     ),
 ]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="List every warning with its file and line (by default: a count per rule).",
+    ),
+]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from rivalry.query import render
-from rivalry.validate.report import Report
+if TYPE_CHECKING:  # the verbs import the pipeline when they run, so --help starts fast
+    from rivalry.validate.report import Problem, Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_CODES = "Exit codes: 0 valid / success; 1 problems found; 2 usage or input error."
@@ -33,7 +35,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def emit_report(report: Report, fmt: ReportFormat) -> None:
+def emit_report(
+    report: Report, fmt: ReportFormat, root: Path | None = None, verbose: bool = True
+) -> None:
     if fmt is ReportFormat.json:
         sys.stdout.write(report.to_json() + "\n")
     elif fmt is ReportFormat.turtle:
@@ -41,17 +45,58 @@ def emit_report(report: Report, fmt: ReportFormat) -> None:
     elif fmt is ReportFormat.github:
         sys.stdout.write(report.to_github())
     else:
-        print_report(report)
+        print_report(report, root, verbose)
 
 
-def print_report(report: Report) -> None:
+def print_report(report: Report, root: Path | None = None, verbose: bool = True) -> None:
+    """Violations always in full; warnings in full when ``verbose``, else a count per rule.
+    File names are shown relative to ``root`` (the project) when they lie inside it."""
+    import pyoxigraph as ox
+
+    from rivalry.query import render
+
     if not report.problems:
         out.print("[green]Valid:[/] no violations, no warnings.")
         return
-    for p in report.sorted():
+    listed = (
+        report.sorted() if verbose else [p for p in report.sorted() if p.severity == "violation"]
+    )
+    for p in listed:
         colour = "red" if p.severity == "violation" else "yellow"
-        where = f"{escape(p.where)}  " if p.where else ""
+        where = f"{escape(relative_where(p, root))}  " if p.file else ""
         entity = escape(render.short(ox.NamedNode(p.focus))) if p.focus else ""
         out.print(f"{where}[{colour}]{p.severity}[/] [bold]{p.rule}[/] {entity}", highlight=False)
         out.print(f"    {escape(p.message)}", highlight=False)
-    out.print(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+    counts = f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    if verbose or not report.warnings:
+        out.print(counts)
+        return
+    out.print(f"{counts}; the warnings by rule (--verbose lists each with its file and line):")
+    print_warning_counts(report)
+
+
+def print_warning_counts(report: Report) -> None:
+    """One line per rule with its number of warnings, most frequent first."""
+    counts = Counter(p.rule for p in set(report.warnings))
+    for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        out.print(f"  [yellow]{count:>5}[/] {escape(rule)}", highlight=False)
+
+
+def relative_where(problem: Problem, root: Path | None) -> str:
+    """``file:line:column`` with the file relative to the project when it lies inside it."""
+    where = problem.where
+    if root is None or problem.file is None:
+        return where
+    try:
+        relative = problem.file.resolve().relative_to(root.resolve())
+    except ValueError:  # outside the project (a change file elsewhere): keep it as given
+        return where
+    return str(relative) + where.removeprefix(str(problem.file))
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` where it lies inside it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

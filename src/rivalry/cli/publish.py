@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 from rich.table import Table
 
 from rivalry.cli.app import app
@@ -19,7 +18,6 @@ from rivalry.cli.output import EXIT_PROBLEMS, err, fail, out
 from rivalry.kernel.namespaces import compact
 from rivalry.kernel.paths import Project
 from rivalry.kernel.version import VERSION
-from rivalry.store.embedded import StoreMissing, open_store
 
 
 @app.command()
@@ -72,8 +70,11 @@ def publish(
     replaced only when the new one is complete."""
     from datetime import date
 
+    from rich.progress import Progress
+
     from rivalry.publish import diff, release
     from rivalry.publish.describe import LICENCE
+    from rivalry.store.embedded import StoreMissing
 
     proj = Project.locate(project, store)
     try:
@@ -202,6 +203,7 @@ def push(
     import httpx
 
     from rivalry import push as pushing
+    from rivalry.store.embedded import StoreMissing, open_store
 
     proj = Project.locate(project, store)
     user, password = os.environ.get("RIVALRY_PUSH_USER"), os.environ.get("RIVALRY_PUSH_PASSWORD")

@@ -14,8 +14,9 @@ from rivalry.cli.app import app
 from rivalry.cli.options import EndpointOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import fail, out
 from rivalry.kernel.paths import Project
-from rivalry.query import catalogue, execute, guard, remote, render
-from rivalry.store.embedded import StoreMissing, open_store
+
+# the query engine, the store and the renderer are imported inside the verbs (fast --help)
+DEFAULT_LIMIT = 8  # rows of a table for people: the answer at a glance; --all for the rest
 
 
 @app.command("queries")
@@ -24,6 +25,8 @@ def list_queries(
     as_json: Annotated[bool, typer.Option("--json", help="Print the catalogue as JSON.")] = False,
 ) -> None:
     """List the catalogue's queries with their parameters."""
+    from rivalry.query import catalogue
+
     proj = Project.locate(project)
     try:
         entries = catalogue.load_catalogue(proj.queries_dir)
@@ -66,6 +69,24 @@ def query(
     project: ProjectOpt = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", "-n", min=1, help="Rows the table shows people (other formats: every row)."
+        ),
+    ] = DEFAULT_LIMIT,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Show every row in the table (no --limit).")
+    ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated columns for the table, or 'all'. Default: the query's own "
+            "choice (its #+ columns header), else all. Other formats: every column.",
+            show_default=False,
+        ),
+    ] = None,
     default_graph: Annotated[
         str | None,
         typer.Option(
@@ -78,6 +99,9 @@ def query(
 ) -> None:
     """Run a query on the built store (or --endpoint). Parameters are bound by the engine,
     never pasted into the query text."""
+    from rivalry.query import catalogue, execute, guard, remote, render
+    from rivalry.store.embedded import StoreMissing, open_store
+
     if fmt not in render.FORMATS:
         raise fail(f"unknown format {fmt!r}; use one of {', '.join(render.FORMATS)}")
     proj = Project.locate(project, store)
@@ -85,19 +109,25 @@ def query(
         entry = _resolve(proj, name)
         guard.check(entry.text)  # before the engine, whose parser would crash on deep nesting
         given = dict(_split_param(p) for p in param or [])
+        shape = {
+            "title": entry.summary or entry.name,
+            "limit": None if all_rows else limit,
+            "columns": _columns(columns, entry.columns),
+        }
         if endpoint:
             bindings = execute.bind(None, entry, given)
             body = remote.remote_query(
                 endpoint, entry.text, bindings, fmt, default_graph=default_graph
             )
             if fmt == "table":
-                render.render(remote.RemoteSolutions(body), fmt, title=entry.summary or entry.name)
+                render.render(remote.RemoteSolutions(body), fmt, **shape)
             else:
                 sys.stdout.buffer.write(body)
             return
         db = open_store(proj.store_path)
         bindings = execute.bind(db, entry, given)
         result = execute.execute(db, entry.text, bindings)
+        render.render(result, fmt, **shape)
     except (catalogue.CatalogueError, execute.ParamError, StoreMissing) as error:
         raise fail(str(error)) from None
     except guard.QueryRefused as error:
@@ -106,10 +136,23 @@ def query(
         raise fail(f"{name}: the query is not valid SPARQL: {error}") from None
     except remote.RemoteError as error:
         raise fail(f"the endpoint failed: {error}") from None
-    render.render(result, fmt, title=entry.summary or entry.name)
+    except render.ColumnError as error:
+        raise fail(f"{name}: {error}") from None
 
 
-def _resolve(proj: Project, name: str) -> catalogue.CatalogueQuery:
+def _columns(option: str | None, preferred: tuple[str, ...]) -> tuple[str, ...]:
+    """The table's columns: those given with --columns ('all' for every one), else the
+    query's own choice."""
+    if option is None:
+        return preferred
+    if option.strip() == "all":
+        return ()
+    return tuple(name.strip().lstrip("?") for name in option.split(",") if name.strip())
+
+
+def _resolve(proj: Project, name: str):
+    from rivalry.query import catalogue
+
     if name == "-":
         text = sys.stdin.read()
         return catalogue.CatalogueQuery(name="stdin", path=Path("-"), text=text)
@@ -120,6 +163,8 @@ def _resolve(proj: Project, name: str) -> catalogue.CatalogueQuery:
 
 
 def _split_param(text: str) -> tuple[str, str]:
+    from rivalry.query import execute
+
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise execute.ParamError(f"--param {text!r}: write it as name=value")

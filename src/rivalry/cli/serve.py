@@ -12,8 +12,6 @@ from rivalry.cli.app import app
 from rivalry.cli.options import EndpointOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import err, fail
 from rivalry.kernel.paths import Project
-from rivalry.serve.workers import MEMORY_LIMIT
-from rivalry.store.embedded import StoreMissing
 
 
 def port_free(host: str, port: int) -> bool:
@@ -42,13 +40,15 @@ def serve(
         int, typer.Option(help="Most rows a SELECT may return; larger results are refused.")
     ] = 100_000,
     worker_memory: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="MiB of address space each query worker may use; a query past it is "
-            "stopped with a 503 and its worker replaced. 0: no limit.",
+            "stopped with a 503 and its worker replaced. 0: no limit. Default: 2048 "
+            "(serve.workers.MEMORY_LIMIT).",
             min=0,
+            show_default=False,
         ),
-    ] = MEMORY_LIMIT // 1024**2,
+    ] = None,
     endpoint: EndpointOpt = None,
     allow_update: Annotated[
         bool,
@@ -64,6 +64,8 @@ def serve(
     import uvicorn
 
     from rivalry.serve.app import Server
+    from rivalry.serve.workers import MEMORY_LIMIT
+    from rivalry.store.embedded import StoreMissing
 
     proj = Project.locate(project, store)
     if not port_free(host, port):  # before any worker starts or "Serving" is printed
@@ -79,7 +81,7 @@ def serve(
             endpoint=endpoint,
             row_limit=row_limit,
             update_token=token,
-            memory=worker_memory * 1024**2,
+            memory=MEMORY_LIMIT if worker_memory is None else worker_memory * 1024**2,
         )
     except StoreMissing as error:
         raise fail(str(error)) from None

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from rivalry.cli.app import app
-from rivalry.cli.options import OwlOpt, ProjectOpt, StoreOpt
+from rivalry.cli.options import OwlOpt, ProjectOpt, StoreOpt, VerboseOpt
 from rivalry.cli.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -19,20 +19,33 @@ from rivalry.cli.output import (
     fail,
     out,
     print_report,
+    relative_path,
 )
-from rivalry.gate import merge, transaction
 from rivalry.kernel.paths import Project
-from rivalry.load.parse import ParseError
-from rivalry.validate.layers import check_project
 
 
 @app.command()
-def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True) -> None:
+def build(
+    project: ProjectOpt = None,
+    store: StoreOpt = None,
+    owl: OwlOpt = True,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also list the entities per class and every warning with its file and line.",
+        ),
+    ] = False,
+) -> None:
     """Load ontology and graph into the store, materialise inferences, validate, summarise.
 
     The new store replaces the old one only if the graph validates; otherwise the old store
     is kept and the problems are listed. Rebuilding the same graph gives the same store.
     """
+    from rivalry.gate import merge, transaction
+    from rivalry.load.parse import ParseError
+
     proj = Project.locate(project, store)
     if proj.bundled:
         err.print(
@@ -51,24 +64,21 @@ def build(project: ProjectOpt = None, store: StoreOpt = None, owl: OwlOpt = True
             )
         except (ParseError, merge.MergeError) as error:
             raise fail(str(error)) from None
-    summary = Table(title="Build summary", show_header=False)
-    summary.add_row("store", str(result.store_path))
-    summary.add_row("asserted triples", str(result.asserted))
-    summary.add_row("inferred triples", str(result.inferred))
-    summary.add_row("named graphs", str(result.graphs))
-    summary.add_row("source documents", str(result.sources))
-    summary.add_row("violations", str(len(result.report.violations)))
-    summary.add_row("warnings", str(len(result.report.warnings)))
-    out.print(summary)
-    classes = Table("class", "entities", title="Entities per class")
-    for name, count in result.classes.items():
-        classes.add_row(f"tr:{name}", str(count))
-    out.print(classes)
-    if result.report.problems:
-        print_report(result.report)
+    report = result.report
+    out.print(
+        f"Build summary: {result.asserted:,} asserted + {result.inferred:,} inferred triples, "
+        f"{result.graphs:,} named graphs, {result.sources:,} source documents",
+        highlight=False,
+    )
+    if verbose:
+        classes = Table("class", "entities", title="Entities per class")
+        for name, count in result.classes.items():
+            classes.add_row(f"tr:{name}", str(count))
+        out.print(classes)
+    print_report(report, proj.root, verbose)
     if not result.swapped:
         raise fail("the graph does not validate; the previous store was kept", EXIT_PROBLEMS)
-    out.print(f"[green]Built[/] {result.store_path}")
+    out.print(f"[green]Built[/] {relative_path(result.store_path, proj.root)}", highlight=False)
 
 
 @app.command()
@@ -90,11 +100,15 @@ def validate(
     ] = ReportFormat.text,
     project: ProjectOpt = None,
     owl: OwlOpt = True,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Validate the graph (plus FILES) with the SHACL shapes and the OWL consistency check.
 
     Nothing is written: the check runs on an in-memory copy.
     """
+    from rivalry.load.parse import ParseError
+    from rivalry.validate.layers import check_project
+
     proj = Project.locate(project)
     for path in files or []:
         if not path.is_file():
@@ -103,5 +117,5 @@ def validate(
         report = check_project(proj, files or [], owl=owl)
     except ParseError as error:
         raise fail(str(error)) from None
-    emit_report(report, fmt)
+    emit_report(report, fmt, proj.root, verbose)
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_PROBLEMS)

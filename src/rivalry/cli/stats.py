@@ -13,7 +13,6 @@ from rivalry.cli.app import app
 from rivalry.cli.options import ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_PROBLEMS, err, fail, out
 from rivalry.kernel.paths import Project
-from rivalry.store.embedded import StoreMissing, open_store
 
 
 class StatsFormat(StrEnum):
@@ -40,6 +39,7 @@ def stats(
     or no store.
     """
     from rivalry.analysis.stats import collect
+    from rivalry.store.embedded import StoreMissing, open_store
 
     proj = Project.locate(project, store)
     try:

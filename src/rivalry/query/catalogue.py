@@ -4,13 +4,16 @@
     #+ description: |
     #+   Longer text.
     #+ tags: [story, events]
+    #+ columns: [date, event, source]
     #+ params:
     #+   - name: date
     #+     type: date
     #+     default: "2025-05-20"
     #+     description: The day to look at
 
-The header lines are SPARQL comments, so the file runs as it is in any SPARQL tool.
+``columns`` names the few columns the CLI's table shows people by default (the machine
+formats always carry every column). The header lines are SPARQL comments, so the file runs
+as it is in any SPARQL tool.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class CatalogueQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
+    columns: tuple[str, ...] = ()  # what the table shows people; empty: every column
 
 
 def read_query(path: Path) -> CatalogueQuery:
@@ -82,6 +86,7 @@ def read_query(path: Path) -> CatalogueQuery:
         description=str(meta.get("description", "")).strip(),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
         params=tuple(params),
+        columns=tuple(str(c) for c in meta.get("columns") or ()),
     )
 
 

@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import owlready2
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import PREFIXES, compact
@@ -26,6 +25,8 @@ RULE = "owl-consistency"
 
 def is_consistent(triples: Iterable[ox.Triple]) -> bool:
     """True when HermiT finds the triples (ontology included) consistent."""
+    import owlready2  # here, not at the top: --no-owl and the other verbs do not pay for it
+
     kept = (
         t
         for t in triples
