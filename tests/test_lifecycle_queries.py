@@ -1,0 +1,49 @@
+"""A measure's life cycle in the as-of queries, day by day, on tests/cases/lifecycle.trig:
+a rule suspended from 2025-03-01 to 2025-03-03 is not in force on those days and is again
+on 2025-03-04; a rule its issuer announced on 2025-02-01 it will not enforce stays listed,
+reported as "not enforced" from that day."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CASES, built_project
+from test_queries import answer
+
+from rivalry.store.embedded import open_store
+
+RULE = "instrument:us-life-rule"
+UNENFORCED = "instrument:us-unenforced-rule"
+SUSPENDED_DAYS = {"2025-03-01", "2025-03-02", "2025-03-03"}
+DAYS = ["2025-02-27", "2025-02-28", *sorted(SUSPENDED_DAYS), "2025-03-04", "2025-03-05"]
+
+
+@pytest.fixture(scope="module")
+def life_store(tmp_path_factory):
+    case = built_project(tmp_path_factory.mktemp("life"), [CASES / "lifecycle.trig"])
+    return open_store(case.store_path)
+
+
+def restricted(store, date: str) -> dict[str, str]:
+    rows = answer(store, "restricted-as-of", state="state:US", date=date)
+    return {row["instrument"]: row["enforcement"] for row in rows}
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_a_suspended_rule_is_not_in_force_while_suspended(life_store, day):
+    in_force = restricted(life_store, day)
+    assert (RULE in in_force) is (day not in SUSPENDED_DAYS)
+    assert UNENFORCED in in_force
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_a_relation_under_a_suspended_rule_lapses_while_suspended(life_store, day):
+    rows = answer(life_store, "relations-as-of", entity="firm:lifefirm", date=day)
+    assert bool(rows) is (day not in SUSPENDED_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [("2025-01-31", "in force"), ("2025-02-01", "not enforced"), ("2025-03-02", "not enforced")],
+)
+def test_announced_non_enforcement_is_reported_not_hidden(life_store, day, status):
+    assert restricted(life_store, day)[UNENFORCED] == status
