@@ -47,3 +47,36 @@ def test_a_relation_under_a_suspended_rule_lapses_while_suspended(life_store, da
 )
 def test_announced_non_enforcement_is_reported_not_hidden(life_store, day, status):
     assert restricted(life_store, day)[UNENFORCED] == status
+
+
+def status(store, date: str) -> dict[str, str]:
+    rows = answer(store, "instrument-status-as-of", date=date)
+    return {row["instrument"]: row["status"] for row in rows}
+
+
+OCTOBER_CONTROLS = (
+    "instrument:cn-rare-earth-technology-controls-2025",
+    "instrument:cn-rare-earth-extraterritorial-controls-2025",
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-11-06", "in force"),
+        ("2025-11-07", "suspended"),
+        ("2026-11-10", "suspended"),
+        ("2026-11-11", "in force"),
+    ],
+)
+def test_mofcom_suspended_the_october_2025_controls_until_november_2026(store, day, expected):
+    """MOFCOM Announcement No. 70 of 2025 (rawmaterials.net, 7 November 2025)."""
+    today = status(store, day)
+    assert [today[name] for name in OCTOBER_CONTROLS] == [expected, expected]
+
+
+def test_bis_announced_it_would_not_enforce_the_ai_diffusion_rule(store):
+    """Morrison Foerster, 17 June 2025: non-enforcement announced 13 May 2025."""
+    rule = "instrument:us-ai-diffusion-rule-2025"
+    assert status(store, "2025-05-12")[rule] == "in force"
+    assert status(store, "2025-05-13")[rule] == "not enforced"
