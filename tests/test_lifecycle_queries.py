@@ -6,10 +6,10 @@ reported as "not enforced" from that day."""
 from __future__ import annotations
 
 import pytest
-from conftest import CASES, built_project
-from test_queries import answer
 
+from conftest import CASES, built_project
 from rivalry.store.embedded import open_store
+from test_queries import answer
 
 RULE = "instrument:us-life-rule"
 UNENFORCED = "instrument:us-unenforced-rule"
