@@ -1,7 +1,8 @@
 """A measure's life cycle in the as-of queries, day by day, on tests/cases/lifecycle.trig:
 a rule suspended from 2025-03-01 to 2025-03-03 is not in force on those days and is again
 on 2025-03-04; a rule its issuer announced on 2025-02-01 it will not enforce stays listed,
-reported as "not enforced" from that day."""
+reported as "not enforced" from that day; a bureau renamed on 2025-03-10 keeps its old
+name in the answers for the days before."""
 
 from __future__ import annotations
 
@@ -80,3 +81,43 @@ def test_bis_announced_it_would_not_enforce_the_ai_diffusion_rule(store):
     rule = "instrument:us-ai-diffusion-rule-2025"
     assert status(store, "2025-05-12")[rule] == "in force"
     assert status(store, "2025-05-13")[rule] == "not enforced"
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        ("2025-03-08", "Old Life Bureau"),
+        ("2025-03-09", "Old Life Bureau"),
+        ("2025-03-10", "Life Bureau"),
+        ("2025-03-11", "Life Bureau"),
+    ],
+)
+def test_relations_give_a_renamed_body_the_name_it_bore_that_day(life_store, day, name):
+    rows = answer(life_store, "relations-as-of", entity="body:us-life-bureau", date=day)
+    assert {row["object"] for row in rows if row["relation"] == "official of"} == {name}
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        ("2025-03-09", "Old Life Bureau"),
+        ("2025-03-11", "Old Life Bureau"),
+        ("2025-03-12", "Life Bureau"),
+    ],
+)
+def test_position_names_the_claimant_as_it_was_called_when_it_spoke(life_store, day, name):
+    rows = answer(life_store, "position-as-of", entity="state:US", date=day)
+    assert [row["claimant"] for row in rows] == [name]
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        ("2023-01-01", "Ministry of International Trade and Industry"),
+        ("2023-04-13", "Ministry of Investment, Trade and Industry"),
+    ],
+)
+def test_miti_bore_its_old_name_before_the_2023_renaming(store, day, name):
+    """paultan.org, 13 April 2023: the ministry was renamed, keeping its acronym."""
+    rows = answer(store, "relations-as-of", entity="body:my-miti", date=day)
+    assert {row["object"] for row in rows if row["relation"] == "official of"} == {name}
