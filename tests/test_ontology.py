@@ -53,11 +53,37 @@ def test_every_term_has_english_label_and_definition(sources):
     assert missing == []
 
 
+def test_every_term_is_defined_by_the_ontology(sources):
+    store = _graph(sources.ontology)
+    missing = [
+        term
+        for term in sorted(_terms(store))
+        if ox.NamedNode(ONTOLOGY_IRI) not in _values(store, term, RDFS + "isDefinedBy")
+    ]
+    assert missing == []
+
+
+def test_no_two_terms_share_a_label(sources):
+    """A class and its property once shared one label (stance/stance): the terms page and
+    the query answers that print labels could not tell them apart."""
+    store = _graph(sources.ontology)
+    seen: dict[str, str] = {}
+    clashes = []
+    for term in sorted(_terms(store)):
+        for label in _values(store, term, RDFS + "label"):
+            key = label.value.casefold()
+            if key in seen:
+                clashes.append((seen[key], term, label.value))
+            seen.setdefault(key, term)
+    assert clashes == []
+
+
 def test_ontology_has_version_iri(sources):
     store = _graph(sources.ontology)
     versions = _values(store, ONTOLOGY_IRI, OWL + "versionIRI")
     assert len(versions) == 1
     assert versions[0].value.startswith(ONTOLOGY_IRI + "/")
+    assert versions[0].value == ONTOLOGY_IRI + "/0.2.0"
 
 
 def test_every_class_has_a_shape(sources):
