@@ -45,6 +45,14 @@ def emit_report(report: Report, fmt: ReportFormat) -> None:
 
 
 def print_report(report: Report) -> None:
+    _print_problems(report)
+    for section in report.sections:
+        out.print(f"[bold]{escape(section.title)}[/]")
+        for line in section.lines:
+            out.print(f"    {escape(line)}", highlight=False)
+
+
+def _print_problems(report: Report) -> None:
     if not report.problems:
         out.print("[green]Valid:[/] no violations, no warnings.")
         return
