@@ -74,9 +74,13 @@ def publish(
         site.write_rules(staging, host_url)
         changes = None
         if previous is not None:
-            changes = diff.compare(diff.read_release(previous), diff.read_release(staging))
+            old, new = diff.read_release(previous), diff.read_release(staging)
+            changes = diff.compare(old, new)
+            exposure = diff.exposure_changes(old, new, changes)
             (staging / "changes.trig").write_bytes(diff.to_trig(changes))
-            (staging / "CHANGES.md").write_text(diff.to_markdown(changes, previous.name, version))
+            (staging / "CHANGES.md").write_text(
+                diff.to_markdown(changes, previous.name, version, exposure)
+            )
         write_checksums(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
