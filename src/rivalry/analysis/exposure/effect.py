@@ -39,7 +39,8 @@ class Effect:
             if self.kind == "removed"
             else f"held {days(self.before)}, now {days(self.after)}"
         )
-        return f"{self.kind}: {self.entity.name} ({compact(self.entity.iri)}) — {_short(self.path)}; {when}"
+        who = f"{self.entity.name} ({compact(self.entity.iri)})"
+        return f"{self.kind}: {who} — {_short(self.path)}; {when}"
 
     def to_json(self) -> dict:
         return {
