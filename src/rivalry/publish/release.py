@@ -16,7 +16,7 @@ import rdflib
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
-from rivalry.publish import describe, diff, docs, dumps, site
+from rivalry.publish import describe, diff, docs, dumps, exposure_site, site
 from rivalry.query.catalogue import load_catalogue
 from rivalry.store.embedded import open_store
 
@@ -71,6 +71,7 @@ def publish(
         iris = site.entities(store)
         site.write_entities(store, staging, iris, progress(len(iris)) if progress else None)
         site.write_index(store, staging, iris, files, version, licence)
+        exposure_site.write_exposure(store, staging, project.queries_dir)
         site.write_rules(staging, host_url)
         changes = None
         if previous is not None:

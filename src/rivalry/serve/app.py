@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
 from rivalry.query import guard
+from rivalry.serve.exposure import ExposurePages
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
 from rivalry.serve.responses import plain_error
@@ -38,7 +39,7 @@ from rivalry.store.embedded import open_store
 from rivalry.web import html
 
 
-class Server(SparqlProtocol, LinkedData, Pages):
+class Server(SparqlProtocol, LinkedData, Pages, ExposurePages):
     def __init__(
         self,
         project: Project,
@@ -80,6 +81,8 @@ class Server(SparqlProtocol, LinkedData, Pages):
             Route("/queries/{name}", self.run_query),
             Route("/id/{path:path}", self.resource),
             Route("/page/{path:path}", self.entity),
+            Route("/exposure", self.exposure_ranking),
+            Route("/exposure/{entity:path}", self.exposure_explain),
             Route("/data/{path:path}.{ext}", self.data),
             Route("/.well-known/void", self.void),
             Route("/ontology", self.vocabulary),

@@ -94,7 +94,7 @@ class Walker:
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
             block = f" VALUES ?{variable} {{ {terms} }} "
-            text = execute.WHERE.sub(lambda m: m.group(0) + block, sparql(name))
+            text = execute.WHERE.sub(lambda m, b=block: m.group(0) + b, sparql(name))
             yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     # ---------------------------------------------------------------- nodes and sources
