@@ -617,3 +617,77 @@ def test_diff_of_two_releases_reports_exposure_changes(store, project, tmp_path)
     )
     assert {e["kind"] for e in reverse["exposure"]} == {"removed"}
     assert len(reverse["exposure"]) == 6
+
+
+# -------------------------------------------------------------------- on a remote server
+
+
+@pytest.fixture(scope="module")
+def case_endpoint(case, tmp_path_factory):
+    """`oxigraph serve` (PyPI package oxigraph) loaded with the case store's quads."""
+    import servers
+
+    workdir = tmp_path_factory.mktemp("oxigraph-exposure")
+    dump = workdir / "dump.nq"
+    store = ox.Store.read_only(str(case.store_path))
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    del store
+    with servers.oxigraph_loaded(workdir, dump) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("entity", "day"),
+    [("state:MY", "2024-06-10"), ("firm:exco-my", "2024-06-10"), ("firm:tw-foundry", "2025-02-01")],
+)
+def test_remote_oxigraph_gives_the_same_paths(case, case_endpoint, entity, day):
+    local = rivalry(
+        "explain",
+        "exposure",
+        entity,
+        "--date",
+        day,
+        "-f",
+        "json",
+        project=case.root,
+        store=case.store_path,
+    )
+    far = rivalry(
+        "explain",
+        "exposure",
+        entity,
+        "--date",
+        day,
+        "-f",
+        "json",
+        "--endpoint",
+        case_endpoint,
+        project=case.root,
+    )
+    assert local.returncode == 0, local.stderr
+    assert far.returncode == 0, far.stderr
+    assert json.loads(far.stdout) == json.loads(local.stdout)
+    assert json.loads(local.stdout)["paths"]
+
+
+def test_remote_timeline_and_errors(case, case_endpoint):
+    args = (
+        "explain",
+        "exposure",
+        "state:MY",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2025-12-31",
+        "-f",
+        "json",
+    )
+    local = rivalry(*args, project=case.root, store=case.store_path)
+    far = rivalry(*args, "--endpoint", case_endpoint, project=case.root)
+    assert json.loads(far.stdout) == json.loads(local.stdout)
+    assume = rivalry(
+        "explain", "exposure", "state:MY", "--assume", str(ASSUME), "--endpoint", case_endpoint
+    )
+    assert assume.returncode == 2 and "cannot with --endpoint" in assume.stderr
+    gone = rivalry("explain", "exposure", "state:MY", "--endpoint", "http://127.0.0.1:9/query")
+    assert gone.returncode == 2 and "the endpoint failed" in gone.stderr

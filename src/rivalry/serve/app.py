@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
 from rivalry.query import guard
+from rivalry.query.remote import RemoteStore
 from rivalry.serve.exposure import ExposurePages
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
@@ -55,6 +56,7 @@ class Server(SparqlProtocol, LinkedData, Pages, ExposurePages):
         self.update_token = update_token  # None: read-only, every update refused
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
             self.pool, self.lookups = RemotePool(endpoint, timeout), None
+            self.remote_store = RemoteStore(endpoint, timeout)  # the exposure pages' walk
         else:
             self.pool = WorkerPool(
                 str(project.store_path),
