@@ -104,3 +104,39 @@ def test_static_release_has_the_ranking_and_explanations(case, tmp_path):
     malaysia = (tmp_path / "exposure" / "state" / "MY.html").read_text()
     assert malaysia.count("<section class='path'>") == 3 and "<svg" in malaysia
     assert "href='../../id/state/MY.html'" in malaysia  # relative links into the release
+
+
+@pytest.fixture(scope="module")
+def remote_site(case, tmp_path_factory):
+    import pyoxigraph as ox
+
+    import servers
+
+    workdir = tmp_path_factory.mktemp("remote-pages")
+    dump = workdir / "dump.nq"
+    store = ox.Store.read_only(str(case.store_path))
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    del store
+    with servers.oxigraph_loaded(workdir, dump) as endpoint:
+        with served(case.store_path, "--endpoint", endpoint, "--timeout", "10") as url:
+            yield url
+
+
+@pytest.mark.parametrize("entity", ["state:MY", "firm:exco-my", "firm:tw-foundry"])
+def test_explanation_from_a_remote_oxigraph_is_the_same_page(site, remote_site, entity):
+    path = f"/exposure/{entity}?date={DAY}"
+    near, far = get(site, path), get(remote_site, path)
+    assert near[0] == far[0] == 200
+    assert far[1] == near[1]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the ranking query's parameter reaches a nested group's FILTER only through the "
+    "embedded engine's substitution; as VALUES on a remote server ?date is unbound there, "
+    "so the timed supply link (Exco Foundry) drops out",
+)
+def test_ranking_from_a_remote_oxigraph_has_the_same_rows(site, remote_site):
+    path = f"/exposure?date={DAY}"
+    near, far = get(site, path), get(remote_site, path)
+    assert sorted(far[1].split("<tr>")) == sorted(near[1].split("<tr>"))
