@@ -117,9 +117,11 @@ def remote_site(case, tmp_path_factory):
     store = ox.Store.read_only(str(case.store_path))
     store.dump(str(dump), ox.RdfFormat.N_QUADS)
     del store
-    with servers.oxigraph_loaded(workdir, dump) as endpoint:
-        with served(case.store_path, "--endpoint", endpoint, "--timeout", "10") as url:
-            yield url
+    with (
+        servers.oxigraph_loaded(workdir, dump) as endpoint,
+        served(case.store_path, "--endpoint", endpoint, "--timeout", "10") as url,
+    ):
+        yield url
 
 
 @pytest.mark.parametrize("entity", ["state:MY", "firm:exco-my", "firm:tw-foundry"])

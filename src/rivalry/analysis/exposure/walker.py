@@ -94,7 +94,7 @@ class Walker:
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
             block = f" VALUES ?{variable} {{ {terms} }} "
-            text = execute.WHERE.sub(lambda m, b=block: m.group(0) + b, sparql(name))
+            text = execute.WHERE.sub(_after(block), sparql(name))
             yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     # ---------------------------------------------------------------- nodes and sources
@@ -343,6 +343,11 @@ class Walker:
                 for matter, m in sorted(matters.items())
             ]
         return self._contested[iri]
+
+
+def _after(block: str):
+    """A replacement putting ``block`` after each WHERE {."""
+    return lambda match: match.group(0) + block
 
 
 def _source_key(source) -> tuple:
