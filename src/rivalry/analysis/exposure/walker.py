@@ -11,6 +11,7 @@ at 1M triples)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -93,8 +94,7 @@ class Walker:
         for at in range(0, len(iris), BATCH):
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
-            block = f" VALUES ?{variable} {{ {terms} }} "
-            text = execute.WHERE.sub(_after(block), sparql(name))
+            text = bind_many(sparql(name), f" VALUES ?{variable} {{ {terms} }} ")
             yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     # ---------------------------------------------------------------- nodes and sources
@@ -343,6 +343,19 @@ class Walker:
                 for matter, m in sorted(matters.items())
             ]
         return self._contested[iri]
+
+
+# a UNION's branch opening: a line holding only "{" at the WHERE group's indent, or "} UNION {"
+BRANCH = re.compile(r"^    \{$|\}\s*UNION\s*\{", re.MULTILINE)
+
+
+def bind_many(text: str, block: str) -> str:
+    """The VALUES ``block`` inside each branch of the query's top-level UNION, or at the start
+    of its WHERE group when it has none. Oxigraph joins a VALUES at the start of the group
+    only after evaluating the whole UNION (0.15 s instead of 0.005 s at 10k triples)."""
+    if "UNION" in text:
+        return BRANCH.sub(_after(block), text)
+    return execute.WHERE.sub(_after(block), text)
 
 
 def _after(block: str):
