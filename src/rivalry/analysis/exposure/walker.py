@@ -31,7 +31,7 @@ from rivalry.analysis.exposure.model import (
     Period,
     in_force,
 )
-from rivalry.kernel.namespaces import compact
+from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
 
@@ -47,6 +47,9 @@ LABEL = ox.NamedNode(rdfs.label)
 TYPE = ox.NamedNode(rdf.type)
 HOME = ox.NamedNode(tr.headquarteredIn)
 CONCERNS = ox.NamedNode(tr.concerns)
+PARENT = ox.NamedNode(tr.subsidiaryOf)
+REL_SUBJECT, REL_OBJECT = ox.NamedNode(tr.relSubject), ox.NamedNode(tr.relObject)
+REL_PROPERTY = ox.NamedNode(tr.relProperty)
 KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
 
 
@@ -71,7 +74,7 @@ class Walker:
     def __init__(self, store: ox.Store, assumed_graphs: frozenset[str] = frozenset()):
         self.store = store
         self.assumed_graphs = assumed_graphs
-        self._links: dict[tuple[str, str], list[Link]] = {}
+        self._links: dict[tuple[str, str, str], list[Link]] = {}
         self._nodes: dict[str, Node] = {}
         self._homes: dict[str, str | None] = {}
         self._sources: dict[str, object] = {}
@@ -87,7 +90,7 @@ class Walker:
         bindings = {ox.Variable(k): v for k, v in params.items()}
         return execute.execute(self.store, sparql(name), bindings)
 
-    def run_many(self, name: str, variable: str, iris):
+    def run_many(self, name: str, variable: str, iris, only: str = ""):
         """The query with ``variable`` bound to each of ``iris`` (a VALUES block in every
         WHERE group, as the engine's own binding does), in chunks of BATCH."""
         iris = sorted(iris)
@@ -95,6 +98,8 @@ class Walker:
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
             text = bind_many(sparql(name), f" VALUES ?{variable} {{ {terms} }} ")
+            if only:  # one link kind instead of the query's list
+                text = RELATIONS.sub(only, text, count=1)
             yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     # ---------------------------------------------------------------- nodes and sources
@@ -163,20 +168,59 @@ class Walker:
 
     def links(self, iri: str, direction: str, relation: str) -> list[Link]:
         """Links of ``relation`` (compact, tr:…) leaving (``from``) or reaching (``to``) a node."""
-        key = (iri, direction)
+        key = (iri, direction, relation)
         if key not in self._links:
             frontier = self._frontier.get(iri, frozenset()) | {iri}
-            batch = {n for n in frontier if (n, direction) not in self._links}
-            self._links.update(self._read_links(batch, direction))
-        return [k for k in self._links[key] if k.relation == relation]
+            batch = {n for n in frontier if (n, direction, relation) not in self._links}
+            self._links.update(self._read_links(batch, direction, relation))
+        return self._links[key]
 
-    def _read_links(self, iris: set[str], direction: str) -> dict[tuple[str, str], list[Link]]:
-        """The links of every node of ``iris`` in one direction, in one query (per BATCH)."""
+    def homes_of_subsidiaries(self, state: str) -> list[Link]:
+        """The state's tr:headquarteredIn links from firms that have a parent (directly or
+        by a timed relation): a hub state is home to thousands of firms, few of them
+        subsidiaries, and only those can expose it as their home."""
+        key = (state, "to-from-subsidiaries", "tr:headquarteredIn")
+        if key not in self._links:
+            firms = self._subjects(HOME, state)
+            with_parents = {f for f in firms if self._has(f, PARENT)}
+            among = " ".join(str(ox.NamedNode(f)) for f in sorted(with_parents))
+            links = (
+                self._read_links({state}, "to", "tr:headquarteredIn", f"VALUES ?s {{ {among} }}")
+                if with_parents
+                else {}
+            )
+            self._links[key] = links.get((state, "to", "tr:headquarteredIn"), [])
+        return self._links[key]
+
+    def _subjects(self, predicate: ox.NamedNode, obj: str) -> set[str]:
+        """Subjects of ``predicate`` to ``obj``, as a direct triple or a timed relation."""
+        node = ox.NamedNode(obj)
+        found = {q.subject.value for q in self._quads(None, predicate, node)}
+        for q in self._quads(None, REL_OBJECT, node):
+            if any(self._quads(q.subject, REL_PROPERTY, predicate)):
+                found |= {r.object.value for r in self._quads(q.subject, REL_SUBJECT)}
+        return found
+
+    def _has(self, subject: str, predicate: ox.NamedNode) -> bool:
+        node = ox.NamedNode(subject)
+        if any(self._quads(node, predicate)):
+            return True
+        return any(
+            any(self._quads(q.subject, REL_PROPERTY, predicate))
+            for q in self._quads(None, REL_SUBJECT, node)
+        )
+
+    def _read_links(
+        self, iris: set[str], direction: str, relation: str, among: str = ""
+    ) -> dict[tuple[str, str, str], list[Link]]:
+        """The ``relation`` links of every node of ``iris`` in one direction, in one query
+        (per BATCH): a hub's neighbours have many links, of which the walk wants one kind."""
         bound = "s" if direction == "from" else "o"
         found: dict[tuple[str, str, str], dict] = defaultdict(
             lambda: {"periods": set(), "sources": set(), "graphs": set()}
         )
-        for row in self.run_many(f"links-{direction}", bound, iris):
+        only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }} {among}"
+        for row in self.run_many(f"links-{direction}", bound, iris, only):
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
             entry = found[triple]
             qualifier = row["qualifier"]
@@ -188,7 +232,9 @@ class Walker:
             if row["source"] is not None:
                 entry["sources"].add(row["source"].value)
         self.read_sources({x for entry in found.values() for x in entry["sources"]})
-        result: dict[tuple[str, str], list[Link]] = {(i, direction): [] for i in iris}
+        result: dict[tuple[str, str, str], list[Link]] = {
+            (i, direction, relation): [] for i in iris
+        }
         roles: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (s, p, o), entry in found.items():
             # a timed relation's dates are the link's; an undated statement of the same
@@ -198,7 +244,7 @@ class Walker:
             assumed = bool(entry["graphs"]) and entry["graphs"] <= self.assumed_graphs
             link = Link(self.node(s), p, self.node(o), periods, sources, assumed=assumed)
             near, far = (s, o) if direction == "from" else (o, s)
-            result[(near, direction)].append(link)
+            result[(near, direction, relation)].append(link)
             roles[(p, direction)].add(far)
         for members in roles.values():
             group = frozenset(members)
@@ -345,6 +391,7 @@ class Walker:
         return self._contested[iri]
 
 
+RELATIONS = re.compile(r"VALUES \?p \{[^}]*\}")
 # a UNION's branch opening: a line holding only "{" at the WHERE group's indent, or "} UNION {"
 BRANCH = re.compile(r"^    \{$|\}\s*UNION\s*\{", re.MULTILINE)
 
