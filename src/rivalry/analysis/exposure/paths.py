@@ -65,7 +65,7 @@ def reaches(walker: Walker, entity: Node) -> list[tuple[str, list[Link], str]]:
                 add("hosts-facility", _prefixed(stands, _prefixed(run, _via_firm(walker, run))))
             for fab in walker.links(facility, "to", "tr:fabricatedAt"):
                 add("hosts-fab", _prefixed(stands, _prefixed(fab, _via_item(walker, fab.subject))))
-        for home in walker.homes_of_subsidiaries(iri):
+        for home in walker.links(iri, "to", "tr:headquarteredIn"):
             add("home-of-subsidiary", _prefixed(home, _parents(walker, home.subject.iri)))
     if entity.kind != "state":
         for part in walker.links(iri, "to", "tr:participant"):

@@ -47,9 +47,6 @@ LABEL = ox.NamedNode(rdfs.label)
 TYPE = ox.NamedNode(rdf.type)
 HOME = ox.NamedNode(tr.headquarteredIn)
 CONCERNS = ox.NamedNode(tr.concerns)
-PARENT = ox.NamedNode(tr.subsidiaryOf)
-REL_SUBJECT, REL_OBJECT = ox.NamedNode(tr.relSubject), ox.NamedNode(tr.relObject)
-REL_PROPERTY = ox.NamedNode(tr.relProperty)
 KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
 
 
@@ -175,43 +172,8 @@ class Walker:
             self._links.update(self._read_links(batch, direction, relation))
         return self._links[key]
 
-    def homes_of_subsidiaries(self, state: str) -> list[Link]:
-        """The state's tr:headquarteredIn links from firms that have a parent (directly or
-        by a timed relation): a hub state is home to thousands of firms, few of them
-        subsidiaries, and only those can expose it as their home."""
-        key = (state, "to-from-subsidiaries", "tr:headquarteredIn")
-        if key not in self._links:
-            firms = self._subjects(HOME, state)
-            with_parents = {f for f in firms if self._has(f, PARENT)}
-            among = " ".join(str(ox.NamedNode(f)) for f in sorted(with_parents))
-            links = (
-                self._read_links({state}, "to", "tr:headquarteredIn", f"VALUES ?s {{ {among} }}")
-                if with_parents
-                else {}
-            )
-            self._links[key] = links.get((state, "to", "tr:headquarteredIn"), [])
-        return self._links[key]
-
-    def _subjects(self, predicate: ox.NamedNode, obj: str) -> set[str]:
-        """Subjects of ``predicate`` to ``obj``, as a direct triple or a timed relation."""
-        node = ox.NamedNode(obj)
-        found = {q.subject.value for q in self._quads(None, predicate, node)}
-        for q in self._quads(None, REL_OBJECT, node):
-            if any(self._quads(q.subject, REL_PROPERTY, predicate)):
-                found |= {r.object.value for r in self._quads(q.subject, REL_SUBJECT)}
-        return found
-
-    def _has(self, subject: str, predicate: ox.NamedNode) -> bool:
-        node = ox.NamedNode(subject)
-        if any(self._quads(node, predicate)):
-            return True
-        return any(
-            any(self._quads(q.subject, REL_PROPERTY, predicate))
-            for q in self._quads(None, REL_SUBJECT, node)
-        )
-
     def _read_links(
-        self, iris: set[str], direction: str, relation: str, among: str = ""
+        self, iris: set[str], direction: str, relation: str
     ) -> dict[tuple[str, str, str], list[Link]]:
         """The ``relation`` links of every node of ``iris`` in one direction, in one query
         (per BATCH): a hub's neighbours have many links, of which the walk wants one kind."""
@@ -219,7 +181,7 @@ class Walker:
         found: dict[tuple[str, str, str], dict] = defaultdict(
             lambda: {"periods": set(), "sources": set(), "graphs": set()}
         )
-        only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }} {among}"
+        only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
         for row in self.run_many(f"links-{direction}", bound, iris, only):
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
             entry = found[triple]
