@@ -6,8 +6,8 @@ forbid complying with it, and which links are contested; paths.py assembles the 
 Links, sources and restrictions are read a frontier at a time: the nodes one query found in
 the same role (the projects hosted by a state, the items those projects use) are asked about
 together, in one query with a VALUES block, when the walk first asks about one of them. A
-state hosting thousands of projects costs a few queries, not thousands (55 s to under 1 s
-at 1M triples)."""
+state home to thousands of firms costs a few queries, not thousands (63 s to 3.6 s for
+the hub state at 1M triples, on a loaded machine; a firm takes milliseconds)."""
 
 from __future__ import annotations
 
