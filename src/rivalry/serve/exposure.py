@@ -1,7 +1,7 @@
 """Routes of the exposure pages: /exposure (the ranking for ?date=) and /exposure/{entity}
 (its explanation for ?date=), rendered by web/exposure_page.py.
 
-The walk reads the store directly (many small queries, under a second at 1M triples), so it
+The walk reads the store directly (a few batched queries; seconds for a hub state at 1M triples), so it
 runs in a thread, off the event loop, on the server's read-only store or the remote one."""
 
 from __future__ import annotations
