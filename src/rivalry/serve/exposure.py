@@ -1,8 +1,9 @@
 """Routes of the exposure pages: /exposure (the ranking for ?date=) and /exposure/{entity}
 (its explanation for ?date=), rendered by web/exposure_page.py.
 
-The walk reads the store directly (a few batched queries; seconds for a hub state at 1M triples), so it
-runs in a thread, off the event loop, on the server's read-only store or the remote one."""
+The walk reads the store directly (a few batched queries; seconds for a hub state at 1M
+triples), so it runs in a thread, off the event loop, on the server's read-only store or
+the remote one. It has no deadline of its own, unlike the pool's queries."""
 
 from __future__ import annotations
 
