@@ -229,6 +229,49 @@ def _explanations(work: Path, meta: dict) -> list[dict]:
     return rows
 
 
+def stage_explain(work: Path, _size: int, _args) -> dict:
+    """`rivalry explain exposure` of the hub state (the most firms and projects in it), two
+    other states and two firms: cold (a fresh store handle) and warm."""
+    from datetime import date
+
+    from rivalry.analysis import exposure
+    from rivalry.kernel.terms import tr
+
+    meta = json.loads((work / "meta.json").read_text())
+    probe = ox.Store.read_only(str(work / "store"))
+
+    def degree(state: str) -> int:
+        node = ox.NamedNode(state)
+        return sum(
+            1
+            for p in (tr.headquarteredIn, tr.locatedIn, tr.facilityIn)
+            for _ in probe.quads_for_pattern(None, ox.NamedNode(p), node, ox.DefaultGraph())
+        )
+
+    states = sorted(meta["states"], key=degree, reverse=True)
+    picks = [("hub state", states[0]), ("state", states[1]), ("state", states[-1])]
+    picks += [("firm", meta["firms"][len(meta["firms"]) // 2]), ("firm", meta["firms"][0])]
+    rows = []
+    for kind, entity in picks:
+        store = ox.Store.read_only(str(work / "store"))
+
+        def run(store=store, entity=entity) -> int:
+            return len(exposure.explain(store, entity, date(2025, 12, 31)).paths)
+
+        cold, count = seconds(run)
+        warm = [seconds(run)[0] for _ in range(3)]
+        rows.append(
+            {
+                "entity": f"{kind} {entity.rsplit('/', 1)[-1]}",
+                "links_to_it": degree(entity) if "state" in kind else None,
+                "paths": count,
+                "cold_ms": round(cold * 1000, 1),
+                "p50_ms": round(statistics.median(warm) * 1000, 1),
+            }
+        )
+    return {"explain": rows}
+
+
 def stage_gate(work: Path, size: int, args) -> dict:
     from rivalry import reason
     from rivalry.gate.check import check_change
@@ -423,6 +466,7 @@ STAGES = {
     "baseline": stage_baseline,
     "owl": stage_owl,
     "queries": stage_queries,
+    "explain": stage_explain,
     "gate": stage_gate,
     "check": stage_check,
     "serve": stage_serve,
@@ -489,6 +533,7 @@ def plan(size: int, args) -> list[tuple[str, str | None]]:
             else f"HermiT not run above {args.owl_max:,} triples (44 s and 4 GiB at 1M)",
         ),
         ("queries", None),
+        ("explain", None),
         ("gate", None),
         ("check", None),
         ("serve", None),
@@ -564,6 +609,9 @@ def write(results: dict, skipped: dict, machine: dict, command: str, loads: list
         if "queries" in stages:
             lines += ["", "Catalogue queries (cold: first run on a freshly opened store):", ""]
             lines += markdown_table(stages["queries"]["queries"])
+        if "explain" in stages:
+            lines += ["", "`rivalry explain exposure` (one entity, 2025-12-31):", ""]
+            lines += markdown_table(stages["explain"]["explain"])
         if "serve" in stages:
             lines += [
                 "",

@@ -503,3 +503,191 @@ def test_cli_assume_file_that_does_not_parse(built, project, tmp_path):
     )
     assert done.returncode == 2
     assert f"{bad}:2:" in done.stderr and "Traceback" not in done.stderr
+
+
+# -------------------------------------------------------------------- what a change does
+
+SKYVAST_CLOUD = ROOT / "tests" / "gate" / "accepted" / "exposure-skyvast-initial-ai-cloud.trig"
+GP10 = "instrument:us-bis-gp10-guidance-2025"
+AFSL = "instrument:cn-anti-foreign-sanctions-law-2021"
+
+
+def created_chain(entity: str, last: str, chip: str) -> list[str]:
+    return [
+        f"{GP10} tr:restricts chip:{chip}",
+        f"chip:{chip} tr:productFamily family:huawei-ascend",
+        "project:my-skyvast-initial-ai-cloud tr:usesItem family:huawei-ascend",
+        f"project:my-skyvast-initial-ai-cloud {last} {entity}",
+    ]
+
+
+def test_check_lists_the_exposure_a_change_creates(store, project):
+    from rivalry.analysis.exposure import effect
+    from rivalry.gate.check import check
+
+    assert check(project, store, [SKYVAST_CLOUD], owl=False).conforms
+    effects = [e.to_json() for e in effect.change_effects(store, project, [SKYVAST_CLOUD])]
+    found = {(e["kind"], compact(e["entity"]), tuple(e["links"])) for e in effects}
+    chips = ("huawei-ascend-910b", "huawei-ascend-910c", "huawei-ascend-910d")
+    assert found == {
+        *(
+            ("created", "state:MY", tuple(created_chain("state:MY", "tr:locatedIn", c)))
+            for c in chips
+        ),
+        *(
+            (
+                "created",
+                "firm:skyvast-cloud",
+                tuple(created_chain("firm:skyvast-cloud", "tr:participant", c)),
+            )
+            for c in chips
+        ),
+    }
+    for e in effects:
+        assert (compact(e["measure"]), compact(e["law"])) == (GP10, AFSL)
+        assert e["before"] == [] and e["after"] == [{"start": "2025-05-21", "end": None}]
+
+
+def test_check_report_has_the_exposure_section_in_every_format(built, project):
+    args = ("check", "--no-owl", str(SKYVAST_CLOUD))
+    env = {"store": project.store_path, "project": ROOT}
+    text = rivalry(*args, **env)
+    assert text.returncode == 0, text.stderr
+    assert "Exposure" in text.stdout
+    assert (
+        "created: Malaysia (state:MY) — hosts a project using a restricted item, through "
+        "Skyvast Cloud initial generative AI cloud" in text.stdout
+    )
+    report = json.loads(rivalry(*args, "--format", "json", **env).stdout)
+    assert report["conforms"] and len(report["exposure"]) == 6
+    assert {e["kind"] for e in report["exposure"]} == {"created"}
+    github = rivalry(*args, "--format", "github", **env).stdout
+    assert github.count("::notice title=Exposure::created: ") == 6
+    turtle = rivalry(*args, "--format", "turtle", **env).stdout
+    graph = ox.Store()
+    graph.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    comments = [
+        q.object.value
+        for q in graph.quads_for_pattern(
+            None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), None
+        )
+    ]
+    assert len(comments) == 6 and all(c.startswith("Exposure: created: ") for c in comments)
+
+
+def test_check_of_a_change_touching_no_exposure_says_so(store, project):
+    from rivalry.analysis.exposure import effect
+
+    plain = ROOT / "tests" / "gate" / "accepted" / "new-chip-of-existing-firm.trig"
+    effects = effect.change_effects(store, project, [plain])
+    assert effects == []
+    assert effect.section(effects).lines == ("the change creates, removes or moves no exposure",)
+
+
+def _dump(store: ox.Store, path: Path) -> None:
+    """A release's dataset.nq.gz from a store: its named graphs as N-Quads."""
+    import gzip
+
+    path.mkdir()
+    quads = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
+    (path / "dataset.nq.gz").write_bytes(
+        gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    )
+
+
+def test_diff_of_two_releases_reports_exposure_changes(store, project, tmp_path):
+    memory, _ = exposure.overlay(store, project, [SKYVAST_CLOUD])
+    _dump(store, tmp_path / "old")
+    _dump(memory, tmp_path / "new")
+    result = rivalry("diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    found = {(e["kind"], compact(e["entity"]), tuple(e["links"])) for e in document["exposure"]}
+    assert (
+        "created",
+        "state:MY",
+        tuple(created_chain("state:MY", "tr:locatedIn", "huawei-ascend-910c")),
+    ) in found
+    assert len(found) == 6 and {k for k, _, _ in found} == {"created"}
+    table = rivalry("diff", str(tmp_path / "old"), str(tmp_path / "new"))
+    assert "Exposure" in table.stdout
+    assert "created: Skyvast Cloud Sdn Bhd (firm:skyvast-cloud)" in table.stdout
+    reverse = json.loads(
+        rivalry("diff", str(tmp_path / "new"), str(tmp_path / "old"), "-f", "json").stdout
+    )
+    assert {e["kind"] for e in reverse["exposure"]} == {"removed"}
+    assert len(reverse["exposure"]) == 6
+
+
+# -------------------------------------------------------------------- on a remote server
+
+
+@pytest.fixture(scope="module")
+def case_endpoint(case, tmp_path_factory):
+    """`oxigraph serve` (PyPI package oxigraph) loaded with the case store's quads."""
+    import servers
+
+    workdir = tmp_path_factory.mktemp("oxigraph-exposure")
+    dump = workdir / "dump.nq"
+    store = ox.Store.read_only(str(case.store_path))
+    store.dump(str(dump), ox.RdfFormat.N_QUADS)
+    del store
+    with servers.oxigraph_loaded(workdir, dump) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("entity", "day"),
+    [("state:MY", "2024-06-10"), ("firm:exco-my", "2024-06-10"), ("firm:tw-foundry", "2025-02-01")],
+)
+def test_remote_oxigraph_gives_the_same_paths(case, case_endpoint, entity, day):
+    local = rivalry(
+        "explain",
+        "exposure",
+        entity,
+        "--date",
+        day,
+        "-f",
+        "json",
+        project=case.root,
+        store=case.store_path,
+    )
+    far = rivalry(
+        "explain",
+        "exposure",
+        entity,
+        "--date",
+        day,
+        "-f",
+        "json",
+        "--endpoint",
+        case_endpoint,
+        project=case.root,
+    )
+    assert local.returncode == 0, local.stderr
+    assert far.returncode == 0, far.stderr
+    assert json.loads(far.stdout) == json.loads(local.stdout)
+    assert json.loads(local.stdout)["paths"]
+
+
+def test_remote_timeline_and_errors(case, case_endpoint):
+    args = (
+        "explain",
+        "exposure",
+        "state:MY",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2025-12-31",
+        "-f",
+        "json",
+    )
+    local = rivalry(*args, project=case.root, store=case.store_path)
+    far = rivalry(*args, "--endpoint", case_endpoint, project=case.root)
+    assert json.loads(far.stdout) == json.loads(local.stdout)
+    assume = rivalry(
+        "explain", "exposure", "state:MY", "--assume", str(ASSUME), "--endpoint", case_endpoint
+    )
+    assert assume.returncode == 2 and "cannot with --endpoint" in assume.stderr
+    gone = rivalry("explain", "exposure", "state:MY", "--endpoint", "http://127.0.0.1:9/query")
+    assert gone.returncode == 2 and "the endpoint failed" in gone.stderr

@@ -398,9 +398,10 @@ def test_diff_between_two_releases(release, project, tmp_path):
     rdf = tmp_path / "changes.trig"
     result = rivalry("diff", str(release), str(newer), "--format", "json", "--rdf", str(rdf))
     assert result.returncode == 1, result.stderr
-    assert json.loads(result.stdout) == [
-        {"graph": "thestar-2025-05-21-miti", "added": 1, "removed": 1}
-    ]
+    assert json.loads(result.stdout) == {
+        "graphs": [{"graph": "thestar-2025-05-21-miti", "added": 1, "removed": 1}],
+        "exposure": [],  # an alternative label changes no exposure
+    }
     quads = list(ox.parse(path=str(rdf), format=ox.RdfFormat.TRIG))
     graphs = {q.graph_name.value for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
     assert graphs == {

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from rivalry.cli.app import app
-from rivalry.cli.options import ProjectOpt, StoreOpt
+from rivalry.cli.options import EndpointOpt, ProjectOpt, StoreOpt
 from rivalry.cli.output import EXIT_CODES, err, fail
 from rivalry.kernel.paths import Project
 
@@ -99,6 +99,7 @@ def exposure(
     ] = None,
     project: ProjectOpt = None,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
 ) -> None:
     """Every path by which ENTITY is exposed on a day: the measure in force, what it
     restricts, each link to the entity (with the days it holds and its sources, contested
@@ -117,9 +118,13 @@ def exposure(
         raise fail("give either --date (one day) or --from/--to (a timeline), not both")
     if timeline and fmt in (ExposureFormat.svg, ExposureFormat.dot):
         raise fail("a timeline is text or json; the diagram (svg, dot) is for one --date")
+    from rivalry.query.remote import RemoteError, RemoteStore
+
+    if endpoint and assume:
+        raise fail("--assume lays facts over the embedded store; it cannot with --endpoint")
     proj = Project.locate(project, store)
     try:
-        db = open_store(proj.store_path)
+        db = RemoteStore(endpoint) if endpoint else open_store(proj.store_path)
         assumed = None
         if assume:
             missing = [str(p) for p in assume if not p.is_file()]
@@ -147,6 +152,8 @@ def exposure(
                 body = render.text(result)
     except (StoreMissing, ParseError, analysis.EntityError, render.RenderError) as error:
         raise fail(str(error)) from None
+    except RemoteError as error:
+        raise fail(f"the endpoint failed: {error}") from None
     _write(body, out_file)
 
 

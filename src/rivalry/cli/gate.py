@@ -40,15 +40,23 @@ def check(
     rules, provenance, identity (duplicates, unknown IRIs with a "did you mean"),
     contested claims (a warning) and OWL consistency.
 
+    A change that passes gets an Exposure section: the exposure paths it creates, removes
+    or moves in time for the states and firms it touches (in every --format).
+
     Exit codes: 0 passes; 1 problems found; 2 usage or input error (file:line:column).
     """
+    from rivalry.analysis.exposure import effect
     from rivalry.gate.check import check as gate_check
     from rivalry.load.parse import ParseError
     from rivalry.store.embedded import StoreMissing, open_store
 
     proj = Project.locate(project, store)
     try:
-        report = gate_check(proj, open_store(proj.store_path), _existing(files), owl=owl)
+        db = open_store(proj.store_path)
+        inputs = _existing(files)
+        report = gate_check(proj, db, inputs, owl=owl)
+        if report.conforms:
+            report.sections.append(effect.section(effect.change_effects(db, proj, inputs)))
     except (ParseError, StoreMissing) as error:
         raise fail(str(error)) from None
     emit_report(report, fmt, proj.root)

@@ -49,6 +49,15 @@ def emit_report(
 
 
 def print_report(report: Report, root: Path | None = None, verbose: bool = True) -> None:
+    """The problems, then any extra sections (check's exposure effect)."""
+    _print_problems(report, root, verbose)
+    for section in report.sections:
+        out.print(f"[bold]{escape(section.title)}[/]")
+        for line in section.lines:
+            out.print(f"    {escape(line)}", highlight=False)
+
+
+def _print_problems(report: Report, root: Path | None, verbose: bool) -> None:
     """Violations always in full; warnings in full when ``verbose``, else a count per rule.
     File names are shown relative to ``root`` (the project) when they lie inside it."""
     import pyoxigraph as ox

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rivalry.cli.app import app
@@ -135,17 +136,30 @@ def diff_releases(
         typer.Option(help="Also write the added and removed triples as TriG to this file."),
     ] = None,
 ) -> None:
-    """Added and removed triples per named graph between two releases. Exit 0 when nothing
-    changed, 1 when something did."""
+    """Added and removed triples per named graph between two releases, and the exposure
+    paths the changes create, remove or move in time (for the states and firms the changed
+    triples name). JSON: {"graphs": [...], "exposure": [...]}; CSV: the graphs only.
+    Exit 0 when nothing changed, 1 when something did."""
     from rivalry.publish import diff
 
     try:
-        changes = diff.compare(diff.read_release(old), diff.read_release(new))
+        before, after = diff.read_release(old), diff.read_release(new)
+        changes = diff.compare(before, after)
+        exposure = diff.exposure_changes(before, after, changes)
     except diff.ReleaseError as error:
         raise fail(str(error)) from None
     if rdf is not None:
         rdf.write_bytes(diff.to_trig(changes))
-    _print_changes(diff.summary_rows(changes), fmt)
+    rows = diff.summary_rows(changes)
+    if fmt == "json":
+        import json
+
+        document = {"graphs": rows, "exposure": [e.to_json() for e in exposure]}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_changes(rows, fmt)
+        if fmt == "table" and changes:
+            _print_exposure(exposure)
     if changes:
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -166,6 +180,15 @@ def _print_changes(rows: list[dict], fmt: str) -> None:
         for row in rows:
             table.add_row(str(row["graph"]), str(row["added"]), str(row["removed"]))
         out.print(table if rows else "No changes.")
+
+
+def _print_exposure(effects) -> None:
+    if not effects:
+        out.print("No exposure path was created, removed or moved.")
+        return
+    out.print("[bold]Exposure[/]")
+    for effect in effects:
+        out.print(f"    {escape(effect.text())}", highlight=False)
 
 
 class AuthScheme(StrEnum):

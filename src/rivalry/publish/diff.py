@@ -91,8 +91,9 @@ def summary_rows(changes: list[GraphChange]) -> list[dict[str, object]]:
     ]
 
 
-def to_markdown(changes: list[GraphChange], old: str, new: str) -> str:
-    """The readable summary: one table row per changed named graph."""
+def to_markdown(changes: list[GraphChange], old: str, new: str, exposure=()) -> str:
+    """The readable summary: one table row per changed named graph, then the exposure
+    paths the changes created, removed or moved."""
     lines = [f"# Changes from {old} to {new}", ""]
     if not changes:
         return "\n".join([*lines, "No triple was added or removed.", ""])
@@ -105,4 +106,35 @@ def to_markdown(changes: list[GraphChange], old: str, new: str) -> str:
         "|---|---:|---:|",
     ]
     lines += [f"| {r['graph']} | {r['added']} | {r['removed']} |" for r in summary_rows(changes)]
+    lines += ["", "## Exposure", ""]
+    lines += [f"- {e.text()}" for e in exposure] or [
+        "No exposure path was created, removed or moved."
+    ]
     return "\n".join(lines) + "\n"
+
+
+def release_store(graphs: dict[str, set[ox.Triple]]) -> ox.Store:
+    """A release in memory as the build lays it out: each named graph, and their union as
+    the default graph (which the exposure walk reads)."""
+    store = ox.Store()
+    for name, triples in graphs.items():
+        graph = ox.NamedNode(name.strip("<>")) if name.startswith("<") else ox.DefaultGraph()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        if not isinstance(graph, ox.DefaultGraph):
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def exposure_changes(old: dict[str, set], new: dict[str, set], changes: list[GraphChange]):
+    """The exposure paths created, removed or moved between two releases, for the states and
+    firms the changed triples name (and their home states)."""
+    from rivalry.analysis.exposure import effect
+
+    before, after = release_store(old), release_store(new)
+    changed = [
+        ox.Quad(t.subject, t.predicate, t.object) for c in changes for t in (*c.added, *c.removed)
+    ]
+    entities = sorted(
+        set(effect.touched_entities(after, changed)) | set(effect.touched_entities(before, changed))
+    )
+    return effect.compare(before, after, entities)

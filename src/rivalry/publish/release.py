@@ -16,7 +16,7 @@ import rdflib
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
-from rivalry.publish import describe, diff, docs, dumps, flat, site
+from rivalry.publish import describe, diff, docs, dumps, exposure_site, flat, site
 from rivalry.query.catalogue import load_catalogue
 from rivalry.store.embedded import open_store
 
@@ -74,12 +74,17 @@ def publish(
         iris = site.entities(store)
         site.write_entities(store, staging, iris, progress(len(iris)) if progress else None)
         site.write_index(store, staging, iris, files, version, licence)
+        exposure_site.write_exposure(store, staging, project.queries_dir)
         site.write_rules(staging, host_url)
         changes = None
         if previous is not None:
-            changes = diff.compare(diff.read_release(previous), diff.read_release(staging))
+            old, new = diff.read_release(previous), diff.read_release(staging)
+            changes = diff.compare(old, new)
+            exposure = diff.exposure_changes(old, new, changes)
             (staging / "changes.trig").write_bytes(diff.to_trig(changes))
-            (staging / "CHANGES.md").write_text(diff.to_markdown(changes, previous.name, version))
+            (staging / "CHANGES.md").write_text(
+                diff.to_markdown(changes, previous.name, version, exposure)
+            )
         write_checksums(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

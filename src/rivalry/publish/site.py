@@ -121,6 +121,8 @@ def write_index(
         "</a>.</p>"
         "<h2>Files</h2><table><thead><tr><th>file</th><th>what</th><th>media type</th>"
         f"<th>bytes</th><th>SHA-256</th></tr></thead><tbody>{files}</tbody></table>"
+        "<p><a href='exposure/index.html'>Exposure ranking</a>: the states and firms caught "
+        "between a measure and a rival law, each path explained</p>"
         f"<h2>Entities</h2>{sections}"
     )
     (out / "index.html").write_text(html.page("Tech Rivalry Knowledge Graph", body, nav("")))

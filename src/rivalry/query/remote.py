@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import media_type
 from rivalry.kernel.namespaces import PREFIXES
-from rivalry.query.execute import with_values
+from rivalry.query.execute import WHERE, with_values
 
 
 def declared(text: str) -> str:
@@ -110,3 +110,35 @@ def _term(value: dict):
     if "datatype" in value:
         return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
     return ox.Literal(value["value"])
+
+
+class RemoteStore:
+    """A remote endpoint read through the few calls of pyoxigraph's Store that the exposure
+    walk makes (``query`` and ``quads_for_pattern``), so the same code answers remotely.
+
+    Terms go into the query text by pyoxigraph's serialiser, as VALUES, never as syntax."""
+
+    def __init__(self, endpoint: str, timeout: float = 60):
+        self.endpoint, self.timeout = endpoint, timeout
+
+    def query(self, text: str, prefixes=None, substitutions=None) -> RemoteSolutions:
+        # execute.execute has already written the substitutions into the text as VALUES
+        # (its own way of binding); a text without a WHERE group gets them here
+        if substitutions and not WHERE.search(text):
+            text = with_values(text, substitutions)
+        form = [("query", declared(text))]
+        return RemoteSolutions(_post(self.endpoint, form, media_type("json"), self.timeout))
+
+    def quads_for_pattern(self, subject, predicate, obj, graph=None):
+        terms = {"s": subject, "p": predicate, "o": obj}
+        values = " ".join(
+            f"VALUES ?{name} {{ {term} }}" for name, term in terms.items() if term is not None
+        )
+        if isinstance(graph, ox.DefaultGraph):
+            where = f"{{ {values} ?s ?p ?o }}"
+        elif graph is None:  # any graph, the default one included
+            where = f"{{ {values} {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
+        else:
+            where = f"{{ {values} VALUES ?g {{ {graph} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        for row in self.query(f"SELECT ?s ?p ?o ?g WHERE {where}"):
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"] or ox.DefaultGraph())

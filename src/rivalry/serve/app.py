@@ -21,6 +21,8 @@ from starlette.staticfiles import StaticFiles
 from rivalry.kernel.namespaces import BASE
 from rivalry.kernel.paths import Project
 from rivalry.query import guard
+from rivalry.query.remote import RemoteStore
+from rivalry.serve.exposure import ExposurePages
 from rivalry.serve.limits import BodyTooLarge, Guard
 from rivalry.serve.linked_data import LinkedData
 from rivalry.serve.reconcile import Reconciliation
@@ -41,7 +43,7 @@ from rivalry.store.embedded import generation, open_store
 from rivalry.web import html
 
 
-class Server(SparqlProtocol, LinkedData, Reconciliation, Pages):
+class Server(SparqlProtocol, LinkedData, Reconciliation, Pages, ExposurePages):
     def __init__(
         self,
         project: Project,
@@ -57,6 +59,7 @@ class Server(SparqlProtocol, LinkedData, Reconciliation, Pages):
         self.update_token = update_token  # None: read-only, every update refused
         if endpoint:  # a remote SPARQL server answers everything; labels need IRIs then
             self.pool, self._lookups = RemotePool(endpoint, timeout), None
+            self.remote_store = RemoteStore(endpoint, timeout)  # the exposure pages' walk
         else:
             self.pool = WorkerPool(
                 str(project.store_path),
@@ -98,6 +101,8 @@ class Server(SparqlProtocol, LinkedData, Reconciliation, Pages):
             Route("/queries/{name}", self.run_query),
             Route("/id/{path:path}", self.resource),
             Route("/page/{path:path}", self.page_with_alternates),
+            Route("/exposure", self.exposure_ranking),
+            Route("/exposure/{entity:path}", self.exposure_explain),
             Route("/data/{path:path}.{ext}", self.data),
             Route("/.well-known/void", self.void),
             Route("/ontology", self.vocabulary),

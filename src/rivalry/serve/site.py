@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from rivalry.kernel.formats import SELECT_FORMATS
 from rivalry.query import catalogue, execute, resolve
+from rivalry.serve.exposure import explanation_href
 from rivalry.serve.responses import plain_error
 from rivalry.serve.sparql import Forbidden, vet
 from rivalry.serve.workers import (
@@ -22,7 +23,7 @@ from rivalry.serve.workers import (
     WorkerFailed,
     to_tuple,
 )
-from rivalry.web import editor_page, html, pages
+from rivalry.web import editor_page, exposure_page, html, pages
 
 # one row per entity: its best label (rdfs:label before altLabel), its types joined, and the
 # length of its shortest matching name, which orders the hits
@@ -144,6 +145,7 @@ class Pages:
         contributed = found["results"]["bindings"]
         data = {name: f"/data/{path}.{ext}" for name, ext in pages.DATA_LINKS}
         title, body = pages.entity(iri.value, facts, events, contributed, self.linker, data)
+        body += exposure_page.entity_link(iri.value, explanation_href)  # hook: exposure pages
         return HTMLResponse(html.page(title, body))
 
     async def queries(self, request: HttpRequest) -> Response:

@@ -47,9 +47,21 @@ class Problem:
         return where
 
 
+@dataclass(frozen=True)
+class Section:
+    """More than problems: what else a check found (the exposure a change creates, say),
+    as lines for people and a JSON value for programs."""
+
+    name: str  # the key in the JSON report
+    title: str
+    lines: tuple[str, ...]
+    data: object
+
+
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Problem]:
@@ -90,7 +102,8 @@ class Report:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
         }
-        return json.dumps({**summary, "problems": rows}, indent=2, ensure_ascii=False)
+        extra = {s.name: s.data for s in self.sections}
+        return json.dumps({**summary, "problems": rows, **extra}, indent=2, ensure_ascii=False)
 
     def to_github(self) -> str:
         """GitHub Actions workflow commands, one annotation per problem."""
@@ -102,6 +115,9 @@ class Report:
             where += [f"col={p.column}"] if p.column else []
             where.append(f"title={_escape(p.rule, True)}")
             lines.append(f"::{level} {','.join(where)}::{_escape(p.message)}")
+        for section in self.sections:
+            title = _escape(section.title, True)
+            lines += [f"::notice title={title}::{_escape(line)}" for line in section.lines]
         return "\n".join(lines) + ("\n" if lines else "")
 
     def to_turtle(self) -> str:
@@ -132,6 +148,13 @@ class Report:
                 triples.append(ox.Triple(result, sh("resultPath"), ox.NamedNode(p.path)))
             if p.value:
                 triples.append(ox.Triple(result, sh("value"), ox.Literal(p.value)))
+        # sections are not validation results: comments on the report, one per line
+        comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+        for section in self.sections:
+            triples += [
+                ox.Triple(report, comment, ox.Literal(f"{section.title}: {line}", language="en"))
+                for line in section.lines
+            ]
         prefixes = {"sh": SH, "trsh": TRSH, "xsd": XSD}
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
 

@@ -122,7 +122,9 @@ def all_paths(walker: Walker, entity: Node) -> list[Path]:
     """Every path of the entity, each with the days on which it holds (maybe none)."""
     paths: dict[str, Path] = {}
     home = walker.home(entity.iri)
-    for how, upward, target in reaches(walker, entity):
+    ways = reaches(walker, entity)
+    walker.read_restrictions({target for _, _, target in ways})  # one query for them all
+    for how, upward, target in ways:
         for measure_iri, restricting, relation, restriction_sources, assumed in walker.restrictions(
             target
         ):

@@ -1,10 +1,17 @@
-"""Reading the graph for the exposure walk: one small SPARQL question per step, each answer cached.
+"""Reading the graph for the exposure walk: small SPARQL questions, each answer cached.
 
 The Walker answers what an entity is, what links it, what a measure restricts, which rival laws
-forbid complying with it, and which links are contested; paths.py assembles the paths."""
+forbid complying with it, and which links are contested; paths.py assembles the paths.
+
+Links, sources and restrictions are read a frontier at a time: the nodes one query found in
+the same role (the projects hosted by a state, the items those projects use) are asked about
+together, in one query with a VALUES block, when the walk first asks about one of them. A
+state home to thousands of firms costs a few queries, not thousands (63 s to 3.6 s for
+the hub state at 1M triples, on a loaded machine; a firm takes milliseconds)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +31,7 @@ from rivalry.analysis.exposure.model import (
     Period,
     in_force,
 )
-from rivalry.kernel.namespaces import compact
+from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
 
@@ -41,6 +48,9 @@ TYPE = ox.NamedNode(rdf.type)
 HOME = ox.NamedNode(tr.headquarteredIn)
 CONCERNS = ox.NamedNode(tr.concerns)
 KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
+
+
+BATCH = 2_000  # nodes per VALUES block: big enough for a hub, small enough to plan quickly
 
 
 def day_of(term) -> date | None:
@@ -61,7 +71,7 @@ class Walker:
     def __init__(self, store: ox.Store, assumed_graphs: frozenset[str] = frozenset()):
         self.store = store
         self.assumed_graphs = assumed_graphs
-        self._links: dict[tuple[str, str], list[Link]] = {}
+        self._links: dict[tuple[str, str, str], list[Link]] = {}
         self._nodes: dict[str, Node] = {}
         self._homes: dict[str, str | None] = {}
         self._sources: dict[str, object] = {}
@@ -69,10 +79,25 @@ class Walker:
         self._contested: dict[str, list[Contested]] = {}
         self._restrictions: dict[str, list] = {}
         self._conflicts: dict[str, dict[str, list[Act]]] = {}
+        # node -> the nodes found with it in the same role by one query (its frontier)
+        self._frontier: dict[str, frozenset[str]] = {}
+        self._source_rows: dict[str, dict] = {}
 
     def run(self, name: str, **params: ox.NamedNode | ox.Literal):
         bindings = {ox.Variable(k): v for k, v in params.items()}
         return execute.execute(self.store, sparql(name), bindings)
+
+    def run_many(self, name: str, variable: str, iris, only: str = ""):
+        """The query with ``variable`` bound to each of ``iris`` (a VALUES block in every
+        WHERE group, as the engine's own binding does), in chunks of BATCH."""
+        iris = sorted(iris)
+        for at in range(0, len(iris), BATCH):
+            # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
+            terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
+            text = bind_many(sparql(name), f" VALUES ?{variable} {{ {terms} }} ")
+            if only:  # one link kind instead of the query's list
+                text = RELATIONS.sub(only, text, count=1)
+            yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     # ---------------------------------------------------------------- nodes and sources
 
@@ -101,11 +126,11 @@ class Walker:
         from rivalry.analysis.exposure.model import Source
 
         if iri not in self._sources:
-            rows = list(self.run("source", source=ox.NamedNode(iri)))
-            row = rows[0] if rows else {}
+            self.read_sources([iri])
+            row = self._source_rows.get(iri)
 
             def text(name):
-                value = row[name] if rows else None
+                value = row[name] if row else None
                 return value.value if value is not None else ""
 
             graph = self._graph_of(iri)
@@ -119,6 +144,16 @@ class Walker:
             )
         return self._sources[iri]
 
+    def read_sources(self, iris) -> None:
+        """Read the sources not yet read, all in one query."""
+        wanted = {i for i in iris if i not in self._sources and i not in self._source_rows}
+        if not wanted:
+            return
+        for row in self.run_many("source", "source", wanted):
+            self._source_rows.setdefault(row["source"].value, row)
+        for iri in wanted:
+            self._source_rows.setdefault(iri, {})
+
     def _graph_of(self, source: str) -> str:
         for quad in self.store.quads_for_pattern(
             ox.NamedNode(source), ox.NamedNode(tr.describesGraph), None, None
@@ -130,17 +165,24 @@ class Walker:
 
     def links(self, iri: str, direction: str, relation: str) -> list[Link]:
         """Links of ``relation`` (compact, tr:…) leaving (``from``) or reaching (``to``) a node."""
-        key = (iri, direction)
+        key = (iri, direction, relation)
         if key not in self._links:
-            self._links[key] = self._read_links(iri, direction)
-        return [k for k in self._links[key] if k.relation == relation]
+            frontier = self._frontier.get(iri, frozenset()) | {iri}
+            batch = {n for n in frontier if (n, direction, relation) not in self._links}
+            self._links.update(self._read_links(batch, direction, relation))
+        return self._links[key]
 
-    def _read_links(self, iri: str, direction: str) -> list[Link]:
-        bound = {"s": ox.NamedNode(iri)} if direction == "from" else {"o": ox.NamedNode(iri)}
+    def _read_links(
+        self, iris: set[str], direction: str, relation: str
+    ) -> dict[tuple[str, str, str], list[Link]]:
+        """The ``relation`` links of every node of ``iris`` in one direction, in one query
+        (per BATCH): a hub's neighbours have many links, of which the walk wants one kind."""
+        bound = "s" if direction == "from" else "o"
         found: dict[tuple[str, str, str], dict] = defaultdict(
             lambda: {"periods": set(), "sources": set(), "graphs": set()}
         )
-        for row in self.run(f"links-{direction}", **bound):
+        only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
+        for row in self.run_many(f"links-{direction}", bound, iris, only):
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
             entry = found[triple]
             qualifier = row["qualifier"]
@@ -151,15 +193,28 @@ class Walker:
                 entry["graphs"].add(row["g"].value)
             if row["source"] is not None:
                 entry["sources"].add(row["source"].value)
-        links = []
+        self.read_sources({x for entry in found.values() for x in entry["sources"]})
+        result: dict[tuple[str, str, str], list[Link]] = {
+            (i, direction, relation): [] for i in iris
+        }
+        roles: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (s, p, o), entry in found.items():
             # a timed relation's dates are the link's; an undated statement of the same
             # triple adds a source, not a claim that it always held
             periods = tuple(sorted(entry["periods"])) or (ALWAYS,)
             sources = tuple(sorted((self.source(x) for x in entry["sources"]), key=_source_key))
             assumed = bool(entry["graphs"]) and entry["graphs"] <= self.assumed_graphs
-            links.append(Link(self.node(s), p, self.node(o), periods, sources, assumed=assumed))
-        return sorted(links, key=lambda k: (k.subject.iri, k.relation, k.object.iri))
+            link = Link(self.node(s), p, self.node(o), periods, sources, assumed=assumed)
+            near, far = (s, o) if direction == "from" else (o, s)
+            result[(near, direction, relation)].append(link)
+            roles[(p, direction)].add(far)
+        for members in roles.values():
+            group = frozenset(members)
+            for member in members:
+                self._frontier[member] = group
+        for key in result:
+            result[key].sort(key=lambda k: (k.subject.iri, k.relation, k.object.iri))
+        return result
 
     # ---------------------------------------------------------------- instruments
 
@@ -185,27 +240,41 @@ class Walker:
         """(measure, instrument adding the target — the measure or an amendment, tr:restricts
         or tr:designates, sources, whether only an assumed graph states it)."""
         if target not in self._restrictions:
-            self._restrictions[target] = self._read_restrictions(target)
+            self.read_restrictions([target])
         return self._restrictions[target]
 
-    def _read_restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
-        found: dict[tuple[str, str, str], tuple[set, set]] = defaultdict(lambda: (set(), set()))
-        for row in self.run("restrictions", target=ox.NamedNode(target)):
-            key = (row["measure"].value, row["restricting"].value, compact(row["p"].value))
+    def read_restrictions(self, targets) -> None:
+        """Read the restrictions of every target not yet read, in one query."""
+        wanted = {t for t in targets if t not in self._restrictions}
+        if not wanted:
+            return
+        found: dict[tuple[str, str, str, str], tuple[set, set]] = defaultdict(
+            lambda: (set(), set())
+        )
+        for row in self.run_many("restrictions", "target", wanted):
+            key = (
+                row["target"].value,
+                row["measure"].value,
+                row["restricting"].value,
+                compact(row["p"].value),
+            )
             sources, graphs = found[key]
             graphs.add(row["g"].value)
             if row["source"] is not None:
                 sources.add(row["source"].value)
-        return [
-            (
-                m,
-                r,
-                p,
-                tuple(sorted((self.source(s) for s in srcs), key=_source_key)),
-                graphs <= self.assumed_graphs,
+        self.read_sources({s for srcs, _ in found.values() for s in srcs})
+        for target in wanted:
+            self._restrictions[target] = []
+        for (t, m, r, p), (srcs, graphs) in sorted(found.items()):
+            self._restrictions[t].append(
+                (
+                    m,
+                    r,
+                    p,
+                    tuple(sorted((self.source(s) for s in srcs), key=_source_key)),
+                    graphs <= self.assumed_graphs,
+                )
             )
-            for (m, r, p), (srcs, graphs) in sorted(found.items())
-        ]
 
     def conflicts(self, measure: str) -> dict[str, list[Act]]:
         """For each law forbidding compliance with the measure, the acts invoking it."""
@@ -282,6 +351,25 @@ class Walker:
                 for matter, m in sorted(matters.items())
             ]
         return self._contested[iri]
+
+
+RELATIONS = re.compile(r"VALUES \?p \{[^}]*\}")
+# a UNION's branch opening: a line holding only "{" at the WHERE group's indent, or "} UNION {"
+BRANCH = re.compile(r"^    \{$|\}\s*UNION\s*\{", re.MULTILINE)
+
+
+def bind_many(text: str, block: str) -> str:
+    """The VALUES ``block`` inside each branch of the query's top-level UNION, or at the start
+    of its WHERE group when it has none. Oxigraph joins a VALUES at the start of the group
+    only after evaluating the whole UNION (0.15 s instead of 0.005 s at 10k triples)."""
+    if "UNION" in text:
+        return BRANCH.sub(_after(block), text)
+    return execute.WHERE.sub(_after(block), text)
+
+
+def _after(block: str):
+    """A replacement putting ``block`` after each WHERE {."""
+    return lambda match: match.group(0) + block
 
 
 def _source_key(source) -> tuple:
