@@ -74,6 +74,7 @@ class Server(SparqlProtocol, LinkedData, Pages):
         routes = [
             Route("/", self.home),
             Route("/search", self.search),
+            Route("/class/{name}", self.class_page),
             Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
             Route("/sparql-editor", self.editor),
             Route("/queries", self.queries),
