@@ -33,8 +33,14 @@ def chromium():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -142,7 +148,9 @@ def test_a_chip_page(chromium, server):
     assert "Restricted by" in v.page.locator("aside.infobox").inner_text()
     assert v.drawn()["width"] > 100
     for heading in v.page.locator("h2").all():  # no heading stands over nothing
-        assert heading.evaluate("h => !!h.nextElementSibling && h.nextElementSibling.tagName != 'H2'")
+        assert heading.evaluate(
+            "h => !!h.nextElementSibling && h.nextElementSibling.tagName != 'H2'"
+        )
     v.shoot("chip.png")
     v.close()
 
@@ -151,9 +159,9 @@ def test_counts_by_year_opens_as_a_chart(chromium, server):
     v = Visit(chromium, server + "/queries/counts-by-year")
     assert v.drawn()["kind"] == "chart"
     assert v.page.locator("#result table").is_hidden()
+    v.shoot("counts-by-year.png")
     v.page.locator(".views button[data-kind=table]").click()
     assert v.page.locator("#result table tbody tr").count() > 10
-    v.shoot("counts-by-year.png")
     v.close()
 
 

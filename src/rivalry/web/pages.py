@@ -72,7 +72,8 @@ CLAIMS = """
 SELECT DISTINCT ?entity ?claim ?speaker ?speakerLabel ?stance ?matterLabel ?value ?comment
        ?source ?sourceTitle ?date WHERE {
     { ?claim tr:claimant ?entity } UNION { ?claim tr:matter ?entity }
-    UNION { ?claim tr:matter/tr:concerns ?entity } UNION { ?entity a tr:Claim BIND (?entity AS ?claim) }
+    UNION { ?claim tr:matter/tr:concerns ?entity }
+    UNION { ?entity a tr:Claim BIND (?entity AS ?claim) }
     ?claim a tr:Claim ; tr:claimant ?speaker .
     OPTIONAL { ?speaker rdfs:label ?speakerLabel FILTER (LANG(?speakerLabel) = "en") }
     OPTIONAL { ?claim tr:stance ?stance }
@@ -156,11 +157,10 @@ def _source(link: Linker, f: dict) -> str:
 def value_html(link: Linker, binding: dict, label: str | None, predicate: str = "") -> str:
     """A value; literal web addresses (tr:url) become links."""
     text = binding["value"]
-    if binding["type"] == "literal" and text.startswith(("http://", "https://")):
-        if predicate.endswith(("#url", "#sourceList")) or binding.get("datatype", "").endswith(
-            "anyURI"
-        ):
-            return f"<a href='{escape(text)}' rel='nofollow'>{escape(text)}</a>"
+    web = binding["type"] == "literal" and text.startswith(("http://", "https://"))
+    named = predicate.endswith(("#url", "#sourceList"))
+    if web and (named or binding.get("datatype", "").endswith("anyURI")):
+        return f"<a href='{escape(text)}' rel='nofollow'>{escape(text)}</a>"
     return link.cell(binding, label)
 
 
@@ -237,6 +237,8 @@ def claim_sentences(claims: list[dict], link: Linker) -> str:
 
 def timeline_items(events: list[dict], dated: list[dict], link: Linker) -> list[dict]:
     """Events and the dated life of instruments, as {date, label, href} for list and picture."""
+    once = {e["event"]["value"]: e for e in reversed(events)}  # one entry per event
+    events = sorted(once.values(), key=lambda e: e["date"]["value"])
     items = [
         {
             "date": e["date"]["value"][:10],
@@ -308,8 +310,9 @@ def entity(
     dated: list[dict] | None = None,
     claims: list[dict] | None = None,
 ) -> tuple[str, str]:
-    """The page's title and body: an infobox, the pictures, relations grouped by kind with their
-    sources folded, derived facts, claims as sentences, a timeline, and what a source contributed."""
+    """The page's title and body: an infobox, the pictures, relations grouped by kind with
+    their sources folded, derived facts, claims as sentences, a timeline, and what a source
+    contributed."""
     label = infobox.title(iri, facts)
     documents = " ".join(
         f"<a href='{escape(href)}'>{escape(name)}</a>" for name, href in data.items()

@@ -4,6 +4,7 @@ is embedded in the page as JSON and drawn by static/views.js; the table is alway
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -24,7 +25,7 @@ def iso_numeric(alpha2: str) -> str | None:
 
 
 def _is_number(b: dict | None) -> bool:
-    return bool(b) and b.get("type") == "literal" and b.get("datatype", "").endswith(NUMERIC)
+    return b is not None and b.get("type") == "literal" and b.get("datatype", "").endswith(NUMERIC)
 
 
 def _label(row: dict, var: str) -> str:
@@ -109,9 +110,9 @@ def _network(rows: list[dict], uris: list[str], link: Linker) -> dict:
     links: set[tuple[str, str]] = set()
     for r in rows[:500]:
         present = [r[v]["value"] for v in uris if v in r]
-        for var, iri in zip([v for v in uris if v in r], present):
+        for var, iri in zip([v for v in uris if v in r], present, strict=True):
             nodes.setdefault(iri, {"id": iri, "name": _label(r, var), "href": link.local(iri)})
-        for a, b in zip(present, present[1:]):
+        for a, b in itertools.pairwise(present):
             if a != b:
                 links.add((a, b))
     return {

@@ -70,13 +70,39 @@
   }
 
   var worldPromise = null;
+  var shapes = null;
+  function wraps(ring) {
+    for (var i = 1; i < ring.length; i++) if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) return true;
+    return false;
+  }
+  // the middle of a country's shape, to centre the map on the page's own state
+  function middle(id) {
+    var f = shapes && shapes.features.filter(function (x) { return x.properties.name === id; })[0];
+    if (!f) return null;
+    var xs = [], ys = [];
+    (f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates).forEach(function (poly) {
+      poly[0].forEach(function (p) { xs.push(p[0]); ys.push(p[1]); });
+    });
+    return [(Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2, (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2];
+  }
   function world() {
     if (!worldPromise) {
       worldPromise = fetch(staticRoot + "vendor/world-atlas/countries-50m.json")
         .then(function (r) { return r.json(); })
         .then(function (topo) {
           var geo = topojson.feature(topo, topo.objects.countries);
-          geo.features.forEach(function (f) { f.properties.name = String(f.id); });
+          // parts that cross the antimeridian would be drawn as lines across the world
+          geo.features = geo.features.filter(function (f) { return f.id !== "010" && f.geometry; });
+          geo.features.forEach(function (f) {
+            f.properties.name = String(Number(f.id));
+            if (f.geometry.type === "MultiPolygon") {
+              f.geometry.coordinates = f.geometry.coordinates.filter(function (poly) { return !wraps(poly[0]); });
+            }
+          });
+          geo.features = geo.features.filter(function (f) {
+            return f.geometry.type !== "Polygon" || !wraps(f.geometry.coordinates[0]);
+          });
+          shapes = geo;
           echarts.registerMap("world", geo);
         });
     }
@@ -88,10 +114,13 @@
     chart.showLoading();
     world().then(function () {
       chart.hideLoading();
+      var centre = places.filter(function (p) { return p.centre; })[0];
+      var at = centre ? middle(String(Number(centre.id))) : null;
       chart.setOption({
         tooltip: { formatter: function (p) { return p.data ? echarts.format.encodeHTML(p.data.label) : ""; } },
         series: [{
           type: "map", map: "world", roam: true, nameProperty: "name",
+          center: at || undefined, zoom: at ? 4 : 1.2,
           itemStyle: { areaColor: "#e8e8e8", borderColor: "#999", borderWidth: 0.3 },
           emphasis: { label: { show: false } },
           data: places.map(function (p) {
