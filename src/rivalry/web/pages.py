@@ -262,12 +262,14 @@ def timeline_items(events: list[dict], dated: list[dict], link: Linker) -> list[
     return sorted(items, key=lambda i: i["date"])
 
 
-def entity_views(iri: str, facts: list[dict], timeline: list[dict], link: Linker) -> dict:
+def entity_views(
+    iri: str, facts: list[dict], timeline: list[dict], link: Linker, name: str = ""
+) -> dict:
     """The entity's pictures: its timeline, its relations as a network, its states on a map."""
     out: dict = {}
     if timeline:
         out["timeline"] = [{k: i[k] for k in ("date", "label", "href")} for i in timeline]
-    nodes = {iri: {"id": iri, "name": "", "href": None, "centre": True}}
+    nodes = {iri: {"id": iri, "name": name[:40], "href": None, "centre": True}}
     edges = []
     for f in facts:
         o = f["o"]
@@ -321,7 +323,7 @@ def entity(
     parts = [
         f"<p class='muted'><code>{escape(iri)}</code> · data: {documents}</p>",
         infobox.render(iri, facts, inferred or [], link),
-        views.embed(entity_views(iri, facts, timeline, link)),
+        views.embed(entity_views(iri, facts, timeline, link, label)),
     ]
     head = "<tr><th>relation</th><th>value</th><th>source</th></tr>"
     out_rows = relation_rows(iri, facts, "out", link)

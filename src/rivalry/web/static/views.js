@@ -14,7 +14,7 @@
     var labels = items.map(function (i) { return i.label; });
     chart.setOption({
       tooltip: { formatter: function (p) { return p.data.date + "<br>" + echarts.format.encodeHTML(p.data.label); } },
-      grid: { left: 40, right: 20, top: 20, bottom: 60 },
+      grid: { left: 40, right: 160, top: 20, bottom: 60 },
       xAxis: { type: "time" },
       yAxis: { type: "value", show: false, min: -1, max: Math.max(items.length, 1) },
       dataZoom: [{ type: "slider", xAxisIndex: 0 }, { type: "inside", xAxisIndex: 0 }],
@@ -54,7 +54,7 @@
       tooltip: { formatter: function (p) { return echarts.format.encodeHTML(p.data.name || p.data.id || ""); } },
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
-        force: { repulsion: 160, edgeLength: 90 },
+        force: { repulsion: 420, edgeLength: [70, 160], gravity: 0.08, layoutAnimation: false },
         label: { show: true, fontSize: 10, formatter: function (p) { return (p.data.name || "").slice(0, 28); } },
         edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
         edgeLabel: { show: data.links.length <= 30, fontSize: 9, formatter: function (p) { return p.data.name || ""; } },
