@@ -60,7 +60,7 @@ class Visit:
         self.errors: list[str] = []
         self.hosts: set[str] = set()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("pageerror", lambda e: self.errors.append(f"{e} {e.stack}"))
         self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).netloc))
         self.page.goto(url)
         self.page.wait_for_load_state("networkidle")
@@ -71,6 +71,7 @@ class Visit:
         box = self.page.locator(".views").first
         if kind:
             box.locator(f"button[data-kind={kind}]").click()
+            self.page.wait_for_selector(f".views[data-drawn={kind}]", timeout=15000)
         self.page.wait_for_function(
             "() => { const c = document.querySelector('.views .chart canvas, .views .chart svg');"
             " return c && c.getBoundingClientRect().width > 0 }",
@@ -125,7 +126,9 @@ def test_huawei_fits_a_phone(chromium, server):
 
 def test_malaysia_has_a_timeline_with_its_bodies_and_a_map(chromium, server):
     v = Visit(chromium, server + "/page/state/MY")
+    assert not v.errors, v.errors
     assert v.drawn("timeline")["kind"] == "timeline"
+    assert not v.errors, v.errors
     # MITI's denial is an event of a Malaysian body: it belongs on the state's timeline
     dates = v.page.locator("h2:has-text('Timeline') ~ *").all_text_contents()
     assert "Malaysian govt not involved" in " ".join(dates) or "MITI" in " ".join(dates)

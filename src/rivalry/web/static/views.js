@@ -9,13 +9,21 @@
 
   function go(href) { if (href) window.location.href = href; }
 
+  function pad(items, side) {
+    var times = items.map(function (i) { return Date.parse(i.date); });
+    var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times);
+    var margin = Math.max((hi - lo) * 0.05, 90 * 864e5);
+    return side < 0 ? lo - margin : hi + margin;
+  }
+
   function timeline(el, items) {
     var chart = echarts.init(el);
     var labels = items.map(function (i) { return i.label; });
     chart.setOption({
       tooltip: { formatter: function (p) { return p.data.date + "<br>" + echarts.format.encodeHTML(p.data.label); } },
       grid: { left: 40, right: 160, top: 20, bottom: 60 },
-      xAxis: { type: "time" },
+      // a margin either side, so a single date is not shown on an axis of hours
+      xAxis: { type: "time", min: pad(items, -1), max: pad(items, 1) },
       yAxis: { type: "value", show: false, min: -1, max: Math.max(items.length, 1) },
       dataZoom: [{ type: "slider", xAxisIndex: 0 }, { type: "inside", xAxisIndex: 0 }],
       series: [{
@@ -113,7 +121,9 @@
     var chart = echarts.init(el);
     chart.showLoading();
     world().then(function () {
+      if (chart.isDisposed()) return;  // the reader moved to another tab meanwhile
       chart.hideLoading();
+      el.parentNode.setAttribute("data-drawn", "map");  // only once the shapes are in
       var centre = places.filter(function (p) { return p.centre; })[0];
       var at = centre ? middle(String(Number(centre.id))) : null;
       chart.setOption({
@@ -163,8 +173,9 @@
       }
       panel.style.display = "";
       if (table) table.style.display = "none";
+      host.removeAttribute("data-drawn");
       current = DRAW[kind](panel, data[kind]);
-      host.setAttribute("data-drawn", kind);
+      if (kind !== "map") host.setAttribute("data-drawn", kind);
     }
     kinds.concat(table ? ["table"] : []).forEach(function (kind) {
       var b = document.createElement("button");
@@ -177,7 +188,9 @@
     });
     var first = host.getAttribute("data-first");
     show(kinds.indexOf(first) >= 0 ? first : kinds[0]);
-    window.addEventListener("resize", function () { if (current) current.resize(); });
+    window.addEventListener("resize", function () {
+      if (current && !current.isDisposed() && panel.clientWidth > 0) { try { current.resize(); } catch (e) { /* a map still loading its shapes */ } }
+    });
   }
 
   function start() { Array.prototype.forEach.call(document.querySelectorAll(".views"), setup); }
