@@ -73,7 +73,7 @@ def publish(
         check_description(staging / "void.ttl")
         iris = site.entities(store)
         site.write_entities(store, staging, iris, progress(len(iris)) if progress else None)
-        site.write_index(store, staging, iris, files, version, licence)
+        site.write_index(store, staging, iris, files, version, licence, issued.isoformat())
         exposure_site.write_exposure(store, staging, project.queries_dir)
         site.write_rules(staging, host_url)
         changes = None

@@ -4,6 +4,7 @@ content negotiation on any static host that honours them."""
 
 from __future__ import annotations
 
+import shutil
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 from rivalry.kernel.namespaces import BASE, ID, PREFIXES, compact
 from rivalry.publish.describe import LICENCE
 from rivalry.publish.dumps import Dump, entity_document
-from rivalry.web import documents, html, pages
+from rivalry.web import browse, documents, html, pages
 
 # an entity page lives at id/<kind>/<key>.html: two levels below the site's root
 ENTITY_ROOT = "../../"
@@ -57,13 +58,22 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
         target = out / "id" / key
         target.parent.mkdir(parents=True, exist_ok=True)
         node = ox.NamedNode(iri)
-        facts = pages.select(store, pages.DESCRIBE, {"entity": node})
-        events = pages.select(store, pages.TIMELINE, {"entity": node})
-        contributed = pages.select(store, pages.CONTRIBUTED, {"entity": node})
+        found = pages.gather(store, iri)
         name = target.name
         data = {"Turtle": f"{name}.ttl", "JSON-LD": f"{name}.jsonld", "TriG": f"{name}.trig"}
-        title, body = pages.entity(iri, facts, events, contributed, linker, data)
-        target.with_name(name + ".html").write_text(html.page(title, body, nav(ENTITY_ROOT)))
+        title, body = pages.entity(
+            iri,
+            found["facts"],
+            found["events"],
+            found["contributed"],
+            linker,
+            data,
+            inferred=found["inferred"],
+            dated=found["dated"],
+            claims=found["claims"],
+        )
+        page = html.page(title, body, nav(ENTITY_ROOT), static=ENTITY_ROOT + "static/")
+        target.with_name(name + ".html").write_text(page)
         bound = {ox.Variable("e"): node}
         about = list(store.query(documents.ABOUT_LABELLED, substitutions=bound, prefixes=PREFIXES))
         target.with_name(name + ".ttl").write_bytes(entity_document(about, "turtle"))
@@ -81,6 +91,25 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
             progress()
 
 
+def write_static(out: Path) -> None:
+    """The pages' scripts, styles, vendored libraries and world shapes, so pictures draw offline."""
+    shutil.copytree(html.STATIC, out / "static", dirs_exist_ok=True)
+
+
+def write_classes(store: ox.Store, out: Path) -> str:
+    """A listing page per class (class/<Name>.html) and the home page's links to them."""
+    folder = out / "class"
+    folder.mkdir(parents=True, exist_ok=True)
+    linker = StaticLinker(BASE, "../")
+    for name in browse.NAMES:
+        rows = pages.select(store, browse.MEMBERS, {"class": ox.NamedNode(browse.TR + name)})
+        body = browse.members_html(rows, linker)
+        page = html.page(browse.plural(name).capitalize(), body, nav("../"), static="../static/")
+        (folder / f"{name}.html").write_text(page)
+    counts = pages.select(store, browse.COUNTS)
+    return browse.class_list(counts, href=lambda name: f"class/{name}.html")
+
+
 def write_index(
     store: ox.Store,
     out: Path,
@@ -88,6 +117,7 @@ def write_index(
     dumps: list[Dump],
     version: str,
     licence: str = LICENCE,
+    issued: str | None = None,
 ) -> None:
     labels = {
         s.value: o.value
@@ -119,13 +149,16 @@ def write_index(
         "between states as linked data, one named graph per source document. Licence: "
         f"<a href='{escape(licence)}'>{'CC BY 4.0' if licence == LICENCE else escape(licence)}"
         "</a>.</p>"
+        f"<h2>Browse by class</h2>{write_classes(store, out)}"
         "<h2>Files</h2><table><thead><tr><th>file</th><th>what</th><th>media type</th>"
         f"<th>bytes</th><th>SHA-256</th></tr></thead><tbody>{files}</tbody></table>"
         "<p><a href='exposure/index.html'>Exposure ranking</a>: the states and firms caught "
         "between a measure and a rival law, each path explained</p>"
         f"<h2>Entities</h2>{sections}"
     )
-    (out / "index.html").write_text(html.page("Tech Rivalry Knowledge Graph", body, nav("")))
+    write_static(out)
+    home = html.page("Tech Rivalry Knowledge Graph", body, nav(""), static="static/", built=issued)
+    (out / "index.html").write_text(home)
 
 
 def write_rules(out: Path, host_url: str | None) -> None:

@@ -92,6 +92,7 @@ class Server(SparqlProtocol, LinkedData, Reconciliation, Pages, ExposurePages):
         routes = [
             Route("/", self.home),
             Route("/search", self.search),
+            Route("/class/{name}", self.class_page),
             Route("/sparql", self.sparql, methods=["GET", "POST"], name="sparql"),
             Route("/sparql-editor", self.editor),
             Route("/queries", self.queries),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from html import escape
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from rivalry.serve.workers import (
     WorkerFailed,
     to_tuple,
 )
-from rivalry.web import editor_page, exposure_page, html, pages
+from rivalry.web import browse, editor_page, exposure_page, html, pages, views
 
 # one row per entity: its best label (rdfs:label before altLabel), its types joined, and the
 # length of its shortest matching name, which orders the hits
@@ -40,14 +41,6 @@ SELECT ?q ?entity (MIN(?name) AS ?label) (GROUP_CONCAT(DISTINCT ?type; separator
 } GROUP BY ?q ?entity ORDER BY ?closeness ?label"""
 
 PAGE_SIZE = 50
-
-COUNTS = """
-SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
-    VALUES (?class ?what) { (tr:State "states") (tr:GovernmentBody "government bodies")
-        (tr:Firm "firms") (tr:Chip "chips") (tr:LegalInstrument "legal instruments")
-        (tr:Event "events") (tr:Claim "claims") (tr:SourceDocument "source documents") }
-    ?x a ?class .
-} GROUP BY ?what ORDER BY DESC(?n)"""
 
 
 def error_page(status: int, title: str, message: str) -> Response:
@@ -69,11 +62,8 @@ class Pages:
     _terms: dict[str, list[str]] | None = None
 
     async def home(self, request: HttpRequest) -> Response:
-        counts = await self.select(request, COUNTS)
-        items = "".join(
-            f"<li>{escape(r['n']['value'])} {escape(r['what']['value'])}</li>"
-            for r in counts["results"]["bindings"]
-        )
+        counts = await self.select(request, browse.COUNTS)
+        items = browse.class_list(counts["results"]["bindings"])
         body = (
             "<p>An open knowledge graph of the technology rivalry between states: states, "
             "government bodies, firms, chips, legal instruments, and the dated events and "
@@ -81,11 +71,30 @@ class Pages:
             "<form action='/search' method='get'><label>Find an entity "
             "<input name='q' type='search' placeholder='e.g. Ascend 910C'></label> "
             "<button type='submit'>Search</button></form>"
-            f"<h2>In the graph</h2><ul>{items}</ul>"
+            f"<h2>Browse by class</h2>{items}"
             "<p><a href='/queries'>Ask the catalogue's questions</a> · "
             "<a href='/sparql-editor'>write SPARQL</a> · SPARQL endpoint: <code>/sparql</code></p>"
         )
-        return HTMLResponse(html.page("Tech Rivalry Knowledge Graph", body))
+        return HTMLResponse(html.page("Tech Rivalry Knowledge Graph", body, built=self.built()))
+
+    def built(self) -> str | None:
+        """The day the served store was built (its folder's last change)."""
+        try:
+            stamp = self.project.store_path.stat().st_mtime
+        except OSError:
+            return None
+        return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date().isoformat()
+
+    async def class_page(self, request: HttpRequest) -> Response:
+        name = request.path_params["name"]
+        if name not in browse.NAMES:
+            known = ", ".join(sorted(browse.NAMES))
+            return plain_error(404, f"{name!r} is not a class the site lists; try one of {known}.")
+        found = await self.select(
+            request, browse.MEMBERS, {"class": ox.NamedNode(browse.TR + name)}
+        )
+        body = browse.members_html(found["results"]["bindings"], self.linker)
+        return HTMLResponse(html.page(browse.plural(name).capitalize(), body))
 
     async def search(self, request: HttpRequest) -> Response:
         text = request.query_params.get("q", "").strip()[:200]
@@ -138,13 +147,23 @@ class Pages:
             return HTMLResponse(
                 html.page("Not found", f"<p>{escape(iri.value)} is not in the graph.</p>"), 404
             )
-        events = (await self.select(request, pages.TIMELINE, {"entity": iri}))["results"][
-            "bindings"
-        ]
-        found = await self.select(request, pages.CONTRIBUTED, {"entity": iri})
-        contributed = found["results"]["bindings"]
+        found = {"facts": facts}
+        for name, query in pages.QUERIES.items():
+            if name != "facts":
+                result = await self.select(request, query, {"entity": iri})
+                found[name] = result["results"]["bindings"]
         data = {name: f"/data/{path}.{ext}" for name, ext in pages.DATA_LINKS}
-        title, body = pages.entity(iri.value, facts, events, contributed, self.linker, data)
+        title, body = pages.entity(
+            iri.value,
+            facts,
+            found["events"],
+            found["contributed"],
+            self.linker,
+            data,
+            inferred=found["inferred"],
+            dated=found["dated"],
+            claims=found["claims"],
+        )
         body += exposure_page.entity_link(iri.value, explanation_href)  # hook: exposure pages
         return HTMLResponse(html.page(title, body))
 
@@ -194,7 +213,8 @@ class Pages:
             f"<a href='/queries/{escape(name)}?{escape(params)}&amp;format=json'>JSON</a> · "
             f"{len(rows)} rows · {open_in_editor(entry.text)}</p>"
             f"<details><summary>SPARQL</summary><pre>{escape(entry.text)}</pre></details>"
-            f"{html.table(variables, rows, self.linker)}"
+            + views.embed(views.result_views(variables, rows, self.linker), "views", "result")
+            + f"<div id='result'>{html.table(variables, rows, self.linker)}</div>"
         )
         return HTMLResponse(html.page(entry.summary or name, body_html))
 

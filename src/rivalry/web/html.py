@@ -9,6 +9,8 @@ from urllib.parse import quote, urlencode
 
 from rivalry.kernel.namespaces import compact
 
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
 # scripts, styles and vendored browser libraries, served at /static/ and copied into releases
 STATIC = Path(__file__).parent / "static"
 
@@ -29,13 +31,44 @@ NAV = (
 )
 
 
-def page(title: str, body: str, nav: str = NAV, head: str = "") -> str:
+def footer(built: str | None = None) -> str:
+    """Version, build date and licence, at the foot of every page."""
+    from rivalry.kernel.version import VERSION
+
+    when = f" · built {escape(built)}" if built else ""
+    return (
+        f"<footer>Tech Rivalry Knowledge Graph {escape(VERSION)}{when} · data licence "
+        f"<a href='{LICENCE}' rel='license'>CC BY 4.0</a></footer>"
+    )
+
+
+def page(
+    title: str,
+    body: str,
+    nav: str = NAV,
+    head: str = "",
+    static: str = "/static/",
+    built: str | None = None,
+) -> str:
+    """A whole page. ``static`` is where web/static is reachable from it (serve: /static/; a
+    release: relative); the pictures load only from there, so a page draws offline. ``head``
+    adds to the head (the editor's scripts, alternate links)."""
+    scripts = "".join(
+        f"<script src='{static}{s}' defer></script>"
+        for s in (
+            "vendor/echarts/echarts.min.js",
+            "vendor/topojson-client/topojson-client.min.js",
+            "views.js",
+        )
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<link rel='icon' href='data:,'>"  # no /favicon.ico request, no 404 in the console
-        f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style>{head}</head><body>"
-        f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}</body></html>"
+        "<link rel='icon' href='data:,'>"
+        f"<title>{escape(title)} — Tech Rivalry KG</title><style>{STYLE}</style>"
+        f"<link rel='stylesheet' href='{static}site.css'>{scripts}{head}</head>"
+        f"<body data-static='{static}'>"
+        f"<nav>{nav}</nav><h1>{escape(title)}</h1>{body}{footer(built)}</body></html>"
     )
 
 
