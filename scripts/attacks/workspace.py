@@ -137,7 +137,9 @@ class Workspace:
 
     def leftovers(self) -> list[str]:
         state = self.project / ".rivalry"
-        return sorted(p.name for p in state.glob("store.*") if p.name != "store")
+        # store.changed is the marker every write touches for running servers (kept on purpose)
+        kept = {"store", "store.changed"}
+        return sorted(p.name for p in state.glob("store.*") if p.name not in kept)
 
 
 def rivalry(args: list[str], env: dict[str, str], timeout: float) -> Run:
