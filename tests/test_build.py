@@ -87,4 +87,5 @@ def test_failed_build_keeps_previous_store(tmp_path):
     assert not failed.swapped
     assert any(p.rule == "trsh:DisjointTypesShape" for p in failed.report.violations)
     assert _snapshot(project.store_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "store"]
+    # store.changed: the marker running servers watch (touched by every write that lands)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "store", "store.changed"]

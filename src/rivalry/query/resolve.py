@@ -48,6 +48,7 @@ class Names:
         return held[1]
 
     def __init__(self, store: ox.Store):
+        self.store = store
         self.entities: set[str] = set()
         self.label: dict[str, str] = {}
         self.by_name: dict[str, set[str]] = {}
@@ -60,7 +61,7 @@ class Names:
 
     def resolve(self, param: str, value: str, iri: str | None) -> ox.NamedNode:
         if iri is not None:
-            if iri in self.entities or not iri.startswith(ID):
+            if iri in self.entities or not iri.startswith(ID) or self._mentioned(iri):
                 return ox.NamedNode(iri)
             raise UnknownEntity(
                 f"{param}={value!r}: {compact(iri)} is not in the graph.{self._hint(value)}"
@@ -76,6 +77,11 @@ class Names:
             f"{param}={value!r}: no entity has that label, alternative label, ISO code "
             f"or Wikidata id.{self._hint(value)}"
         )
+
+    def _mentioned(self, iri: str) -> bool:
+        """An IRI with facts but no type (data loaded by hand) is still in the graph."""
+        node = ox.NamedNode(iri)
+        return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
 
     def _within(self, key: str) -> set[str]:
         """Entities with a name ending in ``key`` ("Ascend 910C" for "Huawei Ascend 910C"),
