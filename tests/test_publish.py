@@ -286,9 +286,11 @@ def test_static_pages_link_only_to_files_that_exist(release):
         release / "index.html",
         release / "ontology.html",
         *(release / "id").rglob("*.html"),
+        *(release / "exposure").rglob("*.html"),
+        *(release / "class").rglob("*.html"),
     ]:
         for href in re.findall(r"href='([^']+)'", page.read_text()):
-            if href.startswith(("http://", "https://", "#")):
+            if href.startswith(("http://", "https://", "#", "data:")):
                 continue
             target = (page.parent / href.split("#")[0]).resolve()
             if not target.exists():

@@ -8,4 +8,4 @@ from rivalry.web import ontology_docs
 
 
 def render(store: ox.Store, queries: list[CatalogueQuery], version: str) -> str:
-    return ontology_docs.render(store, queries, version, nav(""))
+    return ontology_docs.render(store, queries, version, nav(""), static="static/")

@@ -36,7 +36,7 @@ def write_exposure(
     body = (
         f"<p class='muted'>On {day}, the release's default day.</p>" + body.split("</form>", 1)[-1]
     )
-    (folder / "index.html").write_text(html.page(title, body, nav("../")))
+    (folder / "index.html").write_text(html.page(title, body, nav("../"), static="../static/"))
     for row in rows:
         target = folder / page_of(row["entity"])
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -45,5 +45,5 @@ def write_exposure(
         title, body = exposure_page.explanation(result, StaticLinker(BASE, depth), picture)
         body = body.split("</form>", 1)[-1]  # a static page has no date to choose
         body = f"<p><a href='{depth}{FOLDER}/index.html'>Exposure ranking</a></p>" + body
-        target.write_text(html.page(title, body, nav(depth)))
+        target.write_text(html.page(title, body, nav(depth), static=depth + "static/"))
     return [r["entity"] for r in rows]

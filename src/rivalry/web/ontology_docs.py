@@ -56,9 +56,14 @@ def _section(kind: str) -> str:
 
 
 def render(
-    store: ox.Store, queries: list[CatalogueQuery], version: str, nav: str = html.NAV
+    store: ox.Store,
+    queries: list[CatalogueQuery],
+    version: str,
+    nav: str = html.NAV,
+    static: str = "/static/",
 ) -> str:
-    """The page; ``nav`` is the release's or the server's navigation bar."""
+    """The page; ``nav`` is the release's or the server's navigation bar, ``static`` where
+    web/static is reachable from the page (a release: relative)."""
     terms = pages.select(store, TERMS)
     shaped = _shapes_by_term(store, [t["term"]["value"] for t in terms])
     used = {t["term"]["value"]: _queries_using(t["term"]["value"], queries) for t in terms}
@@ -90,7 +95,7 @@ def render(
         + ontology_parts.deprecated(store)
         + ontology_parts.shapes(store)
     )
-    return html.page("Tech Rivalry ontology", body, nav)
+    return html.page("Tech Rivalry ontology", body, nav, static=static)
 
 
 def _term(
