@@ -131,7 +131,9 @@ def embed(views: dict, element_id: str = "views", table_id: str | None = None) -
     ``table_id`` the server-rendered table becomes one of the tabs."""
     if not views:
         return ""
-    data = json.dumps(views).replace("</", "<\\/")
+    # no "<" at all inside the script element: neither "</script" nor "<!--" can end or
+    # change its parsing, whatever the graph's labels hold
+    data = json.dumps(views).replace("<", "\\u003c")
     extra = f" data-table='{table_id}' data-first='{first_view(views)}'" if table_id else ""
     return (
         f"<div class='views' id='{element_id}' data-views='{element_id}-data'{extra}></div>"
