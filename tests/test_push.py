@@ -30,6 +30,12 @@ VIRTUOSO_DEVIATIONS = {
     "?target instead of bottom-up as SPARQL 1.1 defines",
     "exposure-ranking": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
     "sparp_gp_deprecate(): equiv re-deprecation' (its optimiser, on the nested sub-SELECT)",
+    "relations-as-of": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
+    "sparp_find_origin_of_external_var(): bad e_external_src_idx' (the suspension and renaming "
+    "filters of ontology 0.2 nest NOT EXISTS over the outer ?date)",
+    "restricted-as-of": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
+    "sparp_find_origin_of_external_var(): bad e_external_src_idx' (the suspension filter nests "
+    "NOT EXISTS over the outer ?date)",
 }
 
 

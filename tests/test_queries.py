@@ -165,4 +165,6 @@ def test_hostile_parameter_is_bound_not_injected(store):
     hostile = 'x" } UNION { ?s ?p ?o } #'
     with pytest.raises(execute.ParamError):
         answer(store, "entity", entity=hostile)
-    assert answer(store, "contested-claims", matter="matter:none") == []
+    # an IRI the graph does not hold is refused, not answered with zero rows (issue 17)
+    with pytest.raises(execute.ParamError, match="matter:none is not in the graph"):
+        answer(store, "contested-claims", matter="matter:none")
