@@ -23,6 +23,16 @@ from tools.loopback import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
+SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
+# a quiet headless Chromium: no sandbox (CI runs as root), no GPU, nothing fetched behind our back
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -161,3 +171,19 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session, exitstatus):
     scorecard.write()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium, launched once per test module (the sync Playwright loop
+    must not outlive the module: other modules run their own asyncio loops)."""
+    path = shutil.which("chromium")
+    if path is None and not os.environ.get("CI"):
+        pytest.skip("Debian's chromium is not installed (CI installs it)")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -4,28 +4,17 @@ in the URL, and asks no host but the server for anything."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from conftest import ROOT, served
+from conftest import SCREENSHOTS, served
 
-SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
 # YASQE checks the syntax as typed and flags an undeclared prefix, as any SPARQL editor does
 PROLOGUE = (
     "PREFIX tr: <https://w3id.org/tech-rivalry/ontology#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 )
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +24,14 @@ def site(built, project):
 
 
 @pytest.fixture
-def browser_page(site):
-    chromium = shutil.which("chromium")
-    if chromium is None and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        seen = {"requests": [], "errors": []}
-        page.on("request", lambda r: seen["requests"].append(r.url))
-        page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
-        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-        yield page, seen
-        browser.close()
+def browser_page(site, chromium):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    yield page, seen
+    page.close()
 
 
 def _run(page, query: str) -> None:
@@ -138,15 +119,10 @@ def test_the_editor_opens_catalogue_examples_and_completes_locally(site, browser
     _only_the_server(site, seen)
 
 
-def test_the_editor_page_still_works_without_javascript(site, built):
-    chromium = shutil.which("chromium")
-    if chromium is None and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_context(java_script_enabled=False).new_page()
+def test_the_editor_page_still_works_without_javascript(site, built, chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
         query = "CONSTRUCT { ?c a tr:Chip } WHERE { ?c a tr:Chip } LIMIT 2"
         page.goto(site + "/sparql-editor?" + urlencode({"query": query}))
         assert "tr:Chip" in page.locator("pre.rdf").inner_text()
@@ -154,4 +130,5 @@ def test_the_editor_page_still_works_without_javascript(site, built):
         with page.expect_navigation():  # the form's GET: count the rows of the new page
             page.click("button >> text=Run")
         assert page.locator("table tbody tr").count() >= 3
-        browser.close()
+    finally:
+        context.close()

@@ -8,42 +8,14 @@ from __future__ import annotations
 import datetime
 import functools
 import http.server
-import os
-import shutil
 import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, served
+from conftest import SCREENSHOTS, served
 from rivalry.kernel.version import VERSION
 from rivalry.publish import release
-
-SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
-CHROMIUM = shutil.which("chromium")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if CHROMIUM is None and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

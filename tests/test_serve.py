@@ -22,11 +22,9 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-from conftest import ROOT
+from conftest import ROOT, SCREENSHOTS
 from rivalry.web.html import Linker
 from tools.loopback import free_port, wait_until_listening
-
-SCREENSHOTS = ROOT / ".rivalry" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -219,27 +217,10 @@ def test_html_never_links_dangerous_iris():
     )
 
 
-def test_browser_finds_who_restricts_the_910c(server):
+def test_browser_finds_who_restricts_the_910c(server, chromium):
     """Headless Chromium: search, follow a link, run a catalogue query, read the table."""
-    chromium = shutil.which("chromium")
-    if chromium is None and not os.environ.get("CI"):
-        pytest.skip("Debian's chromium is not installed (CI installs it)")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
+    page = chromium.new_page()
+    try:
         page.goto(server + "/")
         page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
         page.fill("input[name=q]", "Ascend 910C")
@@ -260,7 +241,8 @@ def test_browser_finds_who_restricts_the_910c(server):
         with page.expect_download() as download:
             page.click("a >> text=CSV")
         assert Path(download.value.path()).read_text().startswith("state,")
-        browser.close()
+    finally:
+        page.close()
 
 
 def test_vocabulary_iris_resolve(server):
