@@ -3,10 +3,14 @@ every class is constrained by a shape, and the ontology is consistent under Herm
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import owlready2
 import pyoxigraph as ox
 import pytest
 
+from conftest import ROOT
 from rivalry.kernel.namespaces import OWL, RDF, RDFS, SH, SKOS, TR
 from rivalry.validate.owl import is_consistent
 
@@ -131,3 +135,19 @@ def test_hermit_detects_a_disjointness_clash(sources):
         ox.Triple(thing, rdf_type, ox.NamedNode(TR + "State")),
     ]
     assert not is_consistent([*(q.triple for q in sources.ontology), *clash])
+
+
+def test_changes_since_0_1_are_noted_and_nothing_was_removed():
+    """ontology/changes.ttl is current (every added or deprecated term has its note) and every
+    term of 0.1.0 is still declared: the script exits 1 when stale, and fails on a removal."""
+    script = ROOT / "scripts" / "ontology_changes.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_ontology_page_lists_the_changes(store):
+    from rivalry.web import ontology_docs
+
+    page = ontology_docs.render(store, [], "test")
+    assert "<h2 id='changes'>Changes in 0.2.0</h2>" in page
+    assert "<code>tr:suspends</code></a>" in page and "Added in 0.2.0." in page

@@ -77,6 +77,7 @@ def render(
         sections.extend(_term(t, shaped, used, related) for t in rows)
     parts = {
         "metadata": "Metadata",
+        "changes": "Changes",
         "namespaces": "Namespaces",
         "diagram": "Class diagram",
         **KINDS,
@@ -89,6 +90,7 @@ def render(
         "Also as <a href='ontology.ttl'>Turtle</a> and <a href='ontology.rdf'>RDF/XML</a>; "
         f"the shapes as <a href='shapes.ttl'>Turtle</a>.</p><p>{toc}</p>"
         + ontology_parts.metadata(store)
+        + ontology_parts.changes(store)
         + ontology_parts.namespaces(store)
         + ontology_parts.diagram(store)
         + "".join(sections)

@@ -50,6 +50,13 @@ DEPRECATED = """
 SELECT ?term ?label WHERE {
     GRAPH trg:ontology { ?term owl:deprecated true OPTIONAL { ?term rdfs:label ?label } }
 } ORDER BY ?term"""
+CHANGES = """
+SELECT ?term ?label ?note ?version WHERE {
+    GRAPH trg:ontology {
+        ?term skos:changeNote ?note OPTIONAL { ?term rdfs:label ?label }
+        OPTIONAL { ?ontology owl:versionInfo ?version }
+    }
+} ORDER BY ?note ?term"""
 DIAGRAM = """
 SELECT ?from ?to ?kind ?label WHERE {
     GRAPH trg:ontology {
@@ -130,6 +137,23 @@ def deprecated(store: ox.Store) -> str:
     )
     return "<h2 id='deprecated'>Deprecated terms</h2>" + (
         f"<ul>{items}</ul>" if items else "<p>None: no term is deprecated (owl:deprecated).</p>"
+    )
+
+
+def changes(store: ox.Store) -> str:
+    """The terms added or deprecated since 0.1.0 (skos:changeNote, ontology/changes.ttl)."""
+    rows = pages.select(store, CHANGES)
+    version = rows[0].get("version", {}).get("value", "") if rows else ""
+    items = "".join(
+        f"<li><a href='#{escape(r['term']['value'].rsplit('#', 1)[-1])}'>"
+        f"<code>{escape(compact(r['term']['value']))}</code></a> "
+        f"{escape(r.get('label', {}).get('value', ''))} — {escape(r['note']['value'])}</li>"
+        for r in rows
+    )
+    return (
+        f"<h2 id='changes'>Changes in {escape(version)}</h2>"
+        "<p>Since 0.1.0 (the terms of 0.1.0 all still resolve; none is removed).</p>"
+        + (f"<ul>{items}</ul>" if items else "<p>No term added or deprecated.</p>")
     )
 
 
