@@ -32,14 +32,21 @@ class ExposurePages:
             raise LookupError("exposure pages need a read-only store; serve without --update-token")
         return store
 
-    async def exposure_ranking(self, request: HttpRequest) -> Response:
+    def day_and_store(self, request: HttpRequest):
+        """The page's ?date= and the store to walk, or the 400 that says what is wrong."""
         try:
             day = exposure_page.parse_day(
                 request.query_params.get("date"), exposure_page.DEFAULT_DAY
             )
-            store = self.exposure_store()
+            return day, self.exposure_store()
         except (ValueError, LookupError) as error:
             return plain_error(400, str(error))
+
+    async def exposure_ranking(self, request: HttpRequest) -> Response:
+        asked = self.day_and_store(request)
+        if isinstance(asked, Response):
+            return asked
+        day, store = asked
         rows = await run_in_threadpool(
             exposure_page.ranking_rows, store, self.project.queries_dir, day
         )
@@ -47,13 +54,10 @@ class ExposurePages:
         return HTMLResponse(html.page(title, body))
 
     async def exposure_explain(self, request: HttpRequest) -> Response:
-        try:
-            day = exposure_page.parse_day(
-                request.query_params.get("date"), exposure_page.DEFAULT_DAY
-            )
-            store = self.exposure_store()
-        except (ValueError, LookupError) as error:
-            return plain_error(400, str(error))
+        asked = self.day_and_store(request)
+        if isinstance(asked, Response):
+            return asked
+        day, store = asked
         wanted = request.path_params["entity"][:300]
         try:
             node = await run_in_threadpool(analysis.resolve, store, wanted)
