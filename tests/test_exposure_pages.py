@@ -132,12 +132,6 @@ def test_explanation_from_a_remote_oxigraph_is_the_same_page(site, remote_site, 
     assert far[1] == near[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the ranking query's parameter reaches a nested group's FILTER only through the "
-    "embedded engine's substitution; as VALUES on a remote server ?date is unbound there, "
-    "so the timed supply link (Exco Foundry) drops out",
-)
 def test_ranking_from_a_remote_oxigraph_has_the_same_rows(site, remote_site):
     path = f"/exposure?date={DAY}"
     near, far = get(site, path), get(remote_site, path)
