@@ -54,6 +54,16 @@ def test_query_from_stdin(fresh_store):
     assert int(result.stdout.splitlines()[1]) >= 3
 
 
+def test_query_text_on_the_command_line(fresh_store):
+    """A pasted query runs as text (a name is one word), prologue comments allowed."""
+    text = "# states\nSELECT (COUNT(*) AS ?n) WHERE { ?s a tr:State }"
+    result = rivalry("query", text, "--format", "csv", store=fresh_store)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.splitlines()[1]) >= 3
+    broken = rivalry("query", "SELECT ?s WHERE { ?s a }", store=fresh_store)
+    assert broken.returncode == 2 and "no query named" not in broken.stderr
+
+
 def test_query_table_for_people(fresh_store):
     result = rivalry("query", "chips-singled-out", store=fresh_store)
     assert result.returncode == 0, result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +54,10 @@ def list_queries(
 
 @app.command()
 def query(
-    name: Annotated[str, typer.Argument(help="Catalogue query name, .rq file, or - for stdin.")],
+    name: Annotated[
+        str,
+        typer.Argument(help="Catalogue query name, .rq file, - for stdin, or the query text."),
+    ],
     param: Annotated[
         list[str] | None,
         typer.Option("--param", "-p", help="name=value; repeatable.", show_default=False),
@@ -156,10 +160,18 @@ def _resolve(proj: Project, name: str):
     if name == "-":
         text = sys.stdin.read()
         return catalogue.CatalogueQuery(name="stdin", path=Path("-"), text=text)
+    if _LOOKS_LIKE_SPARQL.match(name):  # `rivalry query "SELECT ..."`, as people paste it
+        return catalogue.CatalogueQuery(name="text", path=Path("-"), text=name)
     path = Path(name)
     if path.suffix == ".rq" and path.is_file():
         return catalogue.read_query(path)
     return catalogue.find(proj.queries_dir, name)
+
+
+# a query's text, not a name: a catalogue name is one word of letters, digits and hyphens
+_LOOKS_LIKE_SPARQL = re.compile(
+    r"\s*(#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
+)
 
 
 def _split_param(text: str) -> tuple[str, str]:
