@@ -56,6 +56,7 @@ SELECT ?term ?label ?note ?version WHERE {
         ?term skos:changeNote ?note OPTIONAL { ?term rdfs:label ?label }
         OPTIONAL { ?ontology owl:versionInfo ?version }
     }
+    FILTER (STRSTARTS(STR(?term), STR(tr:)))  # the terms' notes, not the ontology's own
 } ORDER BY ?note ?term"""
 DIAGRAM = """
 SELECT ?from ?to ?kind ?label WHERE {
