@@ -71,7 +71,8 @@ COPY_LINKS = "tr:copyOf|tr:mirrorOf|tr:syndicationOf"
 
 LINEAGE = f"""
 SELECT ?source (SAMPLE(?k) AS ?kind) (SAMPLE(?o) AS ?original) (SAMPLE(?u) AS ?originalUrl)
-       (SAMPLE(?outlet) AS ?originalOutlet) WHERE {{
+       (SAMPLE(?ou) AS ?originalDocUrl) (SAMPLE(?own) AS ?url) (SAMPLE(?outlet) AS ?originalOutlet)
+WHERE {{
     ?source a tr:SourceDocument .
     OPTIONAL {{
         VALUES (?class ?k) {{
@@ -84,7 +85,9 @@ SELECT ?source (SAMPLE(?k) AS ?kind) (SAMPLE(?o) AS ?original) (SAMPLE(?u) AS ?o
     OPTIONAL {{
         ?source ({COPY_LINKS})+ ?o .
         FILTER NOT EXISTS {{ ?o {COPY_LINKS} ?further }}
+        OPTIONAL {{ ?o tr:url ?ou }}
     }}
+    OPTIONAL {{ ?source tr:url ?own }}
     OPTIONAL {{ ?source tr:originalUrl ?u }}
     OPTIONAL {{ ?source tr:originalOutlet ?outlet }}
 }} GROUP BY ?source"""
@@ -133,20 +136,22 @@ def source_quality(store: ox.Store) -> list[tuple[str, int]]:
 
 def _lineage(store: ox.Store) -> list[dict[str, str]]:
     value = lambda row, name: row[name].value if row[name] is not None else ""  # noqa: E731
-    names = ("source", "kind", "original", "originalUrl", "originalOutlet")
+    names = ("source", "kind", "original", "originalUrl", "originalDocUrl", "url", "originalOutlet")
     return [{n: value(r, n) for n in names} for r in execute.execute(store, LINEAGE)]
 
 
 def report_keys(store: ox.Store) -> dict[str, str]:
-    """Source document IRI -> the report it is: its original's document, else its original's
-    URL, else itself. Copies of one original share a key; so do a copy and its original."""
-    keys = {}
-    for row in _lineage(store):
-        kind = row["kind"] or row["original"] or row["originalUrl"]
-        keys[row["source"]] = (
-            (row["original"] or row["originalUrl"] or row["source"]) if kind else row["source"]
-        )
-    return keys
+    """Source document IRI -> the report it is, as a URL: its original's (the original's
+    document's tr:url, else its tr:originalUrl), else its own. Copies of one original share
+    a key with it, and so do two documents described at one URL."""
+    return {
+        row["source"]: row["originalDocUrl"]
+        or row["original"]
+        or row["originalUrl"]
+        or row["url"]
+        or row["source"]
+        for row in _lineage(store)
+    }
 
 
 def lineage_quality(store: ox.Store) -> list[tuple[str, int | str]]:
