@@ -67,30 +67,28 @@ SELECT ?kind (COUNT(DISTINCT ?entity) AS ?all) (COUNT(DISTINCT ?matched) AS ?wik
     }
 } GROUP BY ?kind ORDER BY ?kind"""
 
-COPY_LINKS = "tr:copyOf|tr:mirrorOf|tr:syndicationOf"
-
-LINEAGE = f"""
+LINEAGE = """
 SELECT ?source (SAMPLE(?k) AS ?kind) (SAMPLE(?o) AS ?original) (SAMPLE(?u) AS ?originalUrl)
        (SAMPLE(?ou) AS ?originalDocUrl) (SAMPLE(?own) AS ?url) (SAMPLE(?outlet) AS ?originalOutlet)
-WHERE {{
+WHERE {
     ?source a tr:SourceDocument .
-    OPTIONAL {{
-        VALUES (?class ?k) {{
+    OPTIONAL {
+        VALUES (?class ?k) {
             (tr:MirrorCopy "mirror") (tr:SyndicatedCopy "syndication") (tr:CopiedDocument "copy")
-        }}
+        }
         ?source a ?class .
-    }}
-    OPTIONAL {{ ?source tr:mirrorOf ?mirrored BIND ("mirror" AS ?k) }}
-    OPTIONAL {{ ?source tr:syndicationOf ?syndicated BIND ("syndication" AS ?k) }}
-    OPTIONAL {{
-        ?source ({COPY_LINKS})+ ?o .
-        FILTER NOT EXISTS {{ ?o {COPY_LINKS} ?further }}
-        OPTIONAL {{ ?o tr:url ?ou }}
-    }}
-    OPTIONAL {{ ?source tr:url ?own }}
-    OPTIONAL {{ ?source tr:originalUrl ?u }}
-    OPTIONAL {{ ?source tr:originalOutlet ?outlet }}
-}} GROUP BY ?source"""
+    }
+    OPTIONAL { ?source tr:mirrorOf ?mirrored BIND ("mirror" AS ?k) }
+    OPTIONAL { ?source tr:syndicationOf ?syndicated BIND ("syndication" AS ?k) }
+    OPTIONAL {
+        ?source (tr:copyOf|tr:mirrorOf|tr:syndicationOf)+ ?o .
+        FILTER NOT EXISTS { ?o tr:copyOf|tr:mirrorOf|tr:syndicationOf ?further }
+        OPTIONAL { ?o tr:url ?ou }
+    }
+    OPTIONAL { ?source tr:url ?own }
+    OPTIONAL { ?source tr:originalUrl ?u }
+    OPTIONAL { ?source tr:originalOutlet ?outlet }
+} GROUP BY ?source"""
 
 POSITIONS = """
 SELECT (COUNT(DISTINCT ?position) AS ?all) (COUNT(DISTINCT ?dated) AS ?dated) WHERE {

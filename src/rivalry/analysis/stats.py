@@ -209,8 +209,8 @@ def collect(store: ox.Store) -> Stats:
     _sources(stats, store)
     for name, value in source_quality(store):
         stats.add("citability", name, value)
-    for name, value in lineage_quality(store):
-        stats.add("lineage", name, value)
+    for name, figure in lineage_quality(store):
+        stats.add("lineage", name, figure)
     for name, ident in identity_quality(store):
         stats.add("identity", name, ident)
 
