@@ -9,14 +9,19 @@ import pytest
 
 from conftest import CASES, built_project
 from rivalry.analysis.stats import collect
+from rivalry.gate.check import check
 from rivalry.store.embedded import open_store
 from test_queries import answer
 
 
 @pytest.fixture(scope="module")
-def lineage_store(tmp_path_factory):
-    case = built_project(tmp_path_factory.mktemp("lineage"), [CASES / "lineage.trig"])
-    return open_store(case.store_path)
+def lineage_project(tmp_path_factory):
+    return built_project(tmp_path_factory.mktemp("lineage"), [CASES / "lineage.trig"])
+
+
+@pytest.fixture(scope="module")
+def lineage_store(lineage_project):
+    return open_store(lineage_project.store_path)
 
 
 def test_a_copy_and_its_original_are_one_report(lineage_store):
@@ -68,3 +73,36 @@ def test_first_reported(lineage_store):
     assert row["creditedOutlet"] == "Test Wire"
     assert row["earliestPublished"] == "2025-04-01"
     assert row["reports"] == "2"
+
+
+CHANGE = """@prefix tr: <https://w3id.org/tech-rivalry/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix state: <https://w3id.org/tech-rivalry/id/state/> .
+@prefix firm: <https://w3id.org/tech-rivalry/id/firm/> .
+@prefix claim: <https://w3id.org/tech-rivalry/id/claim/> .
+@prefix matter: <https://w3id.org/tech-rivalry/id/matter/> .
+@prefix publisher: <https://w3id.org/tech-rivalry/id/publisher/> .
+@prefix source: <https://w3id.org/tech-rivalry/id/source/> .
+<https://w3id.org/tech-rivalry/graph/test-late-report> {
+    source:test-late-report a tr:NewsReport ;
+        tr:url "https://late.example.org/tech-rivalry-tests/late-report"^^xsd:anyURI ;
+        tr:publisher publisher:test-daily ; tr:published "2025-04-08"^^xsd:date ;
+        tr:title "Test fixture: a later report (not a real report)"@en ;
+        tr:describesGraph <https://w3id.org/tech-rivalry/graph/test-late-report> .
+    firm:test-third a tr:Firm ; rdfs:label "Test Third Firm"@en ; tr:headquarteredIn state:US .
+    claim:test-third-no-comment a tr:Claim ; tr:claimant firm:test-third ;
+        tr:matter matter:test-matter ; tr:stance tr:DeclinesToComment ;
+        tr:claimedOn "2025-04-08"^^xsd:date ; tr:source source:test-late-report .
+}
+"""
+
+
+def test_the_gate_does_not_call_a_declined_comment_contested(
+    lineage_project, lineage_store, tmp_path
+):
+    change = tmp_path / "late.trig"
+    change.write_text(CHANGE, encoding="utf-8")
+    report = check(lineage_project, lineage_store, [change])
+    assert not report.violations, [p.message for p in report.violations]
+    assert not [p for p in report.warnings if p.rule == "contested"]
