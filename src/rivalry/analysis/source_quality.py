@@ -8,7 +8,11 @@
   GOVERNMENT_HOSTS (the one list of them);
 - firms and government bodies (any subclass) *with a Wikidata id* carry a skos:exactMatch to a
   www.wikidata.org/entity/ IRI;
-- a position is *dated* when it has a tr:startDate.
+- a position is *dated* when it has a tr:startDate;
+- a source is a *copy* when it is typed tr:CopiedDocument (tr:MirrorCopy, tr:SyndicatedCopy)
+  or has tr:copyOf / tr:mirrorOf / tr:syndicationOf; a *strict mirror* is a tr:MirrorCopy
+  or has tr:mirrorOf; the rest are *read at the original publisher*. A copy and its original
+  are one *report* (report_keys), so a copy never corroborates its original.
 """
 
 from __future__ import annotations
@@ -63,6 +67,29 @@ SELECT ?kind (COUNT(DISTINCT ?entity) AS ?all) (COUNT(DISTINCT ?matched) AS ?wik
     }
 } GROUP BY ?kind ORDER BY ?kind"""
 
+LINEAGE = """
+SELECT ?source (SAMPLE(?k) AS ?kind) (SAMPLE(?o) AS ?original) (SAMPLE(?u) AS ?originalUrl)
+       (SAMPLE(?ou) AS ?originalDocUrl) (SAMPLE(?own) AS ?url) (SAMPLE(?outlet) AS ?originalOutlet)
+WHERE {
+    ?source a tr:SourceDocument .
+    OPTIONAL {
+        VALUES (?class ?k) {
+            (tr:MirrorCopy "mirror") (tr:SyndicatedCopy "syndication") (tr:CopiedDocument "copy")
+        }
+        ?source a ?class .
+    }
+    OPTIONAL { ?source tr:mirrorOf ?mirrored BIND ("mirror" AS ?k) }
+    OPTIONAL { ?source tr:syndicationOf ?syndicated BIND ("syndication" AS ?k) }
+    OPTIONAL {
+        ?source (tr:copyOf|tr:mirrorOf|tr:syndicationOf)+ ?o .
+        FILTER NOT EXISTS { ?o tr:copyOf|tr:mirrorOf|tr:syndicationOf ?further }
+        OPTIONAL { ?o tr:url ?ou }
+    }
+    OPTIONAL { ?source tr:url ?own }
+    OPTIONAL { ?source tr:originalUrl ?u }
+    OPTIONAL { ?source tr:originalOutlet ?outlet }
+} GROUP BY ?source"""
+
 POSITIONS = """
 SELECT (COUNT(DISTINCT ?position) AS ?all) (COUNT(DISTINCT ?dated) AS ?dated) WHERE {
     ?position a tr:Position .
@@ -102,6 +129,47 @@ def source_quality(store: ox.Store) -> list[tuple[str, int]]:
         ("undated, reason stated", with_reason),
         ("undated, no reason stated", len(undated) - with_reason),
         ("on a government site", sum(1 for r in rows if is_government_host(value(r, "url")))),
+    ]
+
+
+def _lineage(store: ox.Store) -> list[dict[str, str]]:
+    value = lambda row, name: row[name].value if row[name] is not None else ""  # noqa: E731
+    names = ("source", "kind", "original", "originalUrl", "originalDocUrl", "url", "originalOutlet")
+    return [{n: value(r, n) for n in names} for r in execute.execute(store, LINEAGE)]
+
+
+def report_keys(store: ox.Store) -> dict[str, str]:
+    """Source document IRI -> the report it is, as a URL: its original's (the original's
+    document's tr:url, else its tr:originalUrl), else its own. Copies of one original share
+    a key with it, and so do two documents described at one URL."""
+    return {
+        row["source"]: row["originalDocUrl"]
+        or row["original"]
+        or row["originalUrl"]
+        or row["url"]
+        or row["source"]
+        for row in _lineage(store)
+    }
+
+
+def lineage_quality(store: ox.Store) -> list[tuple[str, int | str]]:
+    """(figure, value) rows: copies (mirrors, syndications) against originals."""
+    rows = _lineage(store)
+    copies = [r for r in rows if r["kind"] or r["original"]]
+    originals = len(rows) - len(copies)
+    share = f"{100 * originals / len(rows):.0f} %" if rows else "-"
+    return [
+        ("copies of another outlet's text", len(copies)),
+        ("strict mirrors", sum(1 for r in copies if r["kind"] == "mirror")),
+        ("syndicated copies", sum(1 for r in copies if r["kind"] == "syndication")),
+        ("copies whose original is a source here", sum(1 for r in copies if r["original"])),
+        ("copies naming the original URL", sum(1 for r in copies if r["originalUrl"])),
+        (
+            "copies naming no original outlet",
+            sum(1 for r in copies if not (r["original"] or r["originalOutlet"])),
+        ),
+        ("read at the original publisher", originals),
+        ("read at the original publisher, share", share),
     ]
 
 

@@ -8,7 +8,8 @@ Definitions, so that the figures can be checked by hand:
   those of the inferred graph.
 - a *fact* is an asserted quad whose subject is not the source document of its own graph:
   what a source says about the world, not the description of the source itself (its URL,
-  title, publisher, date). A fact is *corroborated* when two or more sources state it.
+  title, publisher, date). A fact is *corroborated* when two or more reports state it: a
+  mirror or syndicated copy and its original are one report (source_quality.report_keys).
 - a fact *without a source* sits in a graph no source document describes, or only in the
   default graph (in no named graph at all); a valid build has none.
 - the *date span* is the earliest and latest xsd:date in the facts (events, instrument dates,
@@ -28,7 +29,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from rivalry.analysis.source_quality import identity_quality, source_quality
+from rivalry.analysis.source_quality import (
+    identity_quality,
+    lineage_quality,
+    report_keys,
+    source_quality,
+)
 from rivalry.kernel.namespaces import (
     INFERRED_GRAPH,
     VOCABULARY_GRAPHS,
@@ -83,6 +89,7 @@ SELECT (COUNT(*) AS ?contested) WHERE {
         ?claim tr:matter ?matter .
         OPTIONAL { ?claim tr:stance ?stance }
         OPTIONAL { ?claim tr:claimedValue ?value }
+        FILTER (!BOUND(?stance) || ?stance != tr:DeclinesToComment)
     } GROUP BY ?matter HAVING (COUNT(DISTINCT ?stance) > 1 || COUNT(DISTINCT ?value) > 1)
 }"""
 
@@ -138,7 +145,8 @@ class _Scan:
     asserted: int = 0
     vocabulary: int = 0
     inferred: int = 0
-    facts: Counter = field(default_factory=Counter)  # fact triple -> sources stating it
+    facts: Counter = field(default_factory=Counter)  # fact triple -> graphs stating it
+    reports: dict = field(default_factory=dict)  # fact triple -> reports (copies as originals)
     distinct: set = field(default_factory=set)  # every asserted triple
     unsourced: int = 0
     dates: list[str] = field(default_factory=list)
@@ -147,6 +155,7 @@ class _Scan:
 
 def _scan(store: ox.Store) -> _Scan:
     scan = _Scan()
+    keys = report_keys(store)
     described = {
         q.object.value: q.subject
         for q in store.quads_for_pattern(None, DESCRIBES, None, None)
@@ -173,6 +182,8 @@ def _scan(store: ox.Store) -> _Scan:
                     scan.published.append(quad.object.value)
                 continue
             scan.facts[quad.triple] += 1
+            report = keys.get(own_source.value, own_source.value) if own_source else graph.value
+            scan.reports.setdefault(quad.triple, set()).add(report)
             scan.unsourced += own_source is None
             obj = quad.object
             if isinstance(obj, ox.Literal) and obj.datatype == DATE and quad.predicate != PUBLISHED:
@@ -198,11 +209,17 @@ def collect(store: ox.Store) -> Stats:
     _sources(stats, store)
     for name, value in source_quality(store):
         stats.add("citability", name, value)
+    for name, figure in lineage_quality(store):
+        stats.add("lineage", name, figure)
     for name, ident in identity_quality(store):
         stats.add("identity", name, ident)
 
     stats.add("facts", "asserted", sum(scan.facts.values()))
-    stats.add("facts", "corroborated (2+ sources)", sum(1 for n in scan.facts.values() if n > 1))
+    stats.add(
+        "facts",
+        "corroborated (2+ sources)",
+        sum(1 for reports in scan.reports.values() if len(reports) > 1),
+    )
     stats.add("facts", "without a source", scan.unsourced)
 
     for name, count in count_classes(store).items():

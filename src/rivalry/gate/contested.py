@@ -11,6 +11,8 @@ from rivalry.load.parse import Sources
 from rivalry.validate.report import Problem
 
 MATTER = ox.NamedNode(tr.matter)
+# declining to comment takes no side: it disagrees with nothing
+NO_SIDE = ox.NamedNode(tr.DeclinesToComment)
 
 OTHER_CLAIMS = """
 SELECT ?matter ?claim ?stance ?value ?source WHERE {
@@ -31,7 +33,8 @@ def contested_problems(store: ox.Store, change: Sources) -> list[Problem]:
             if row["claim"] == claim:
                 continue
             stance, value = mine.get("stance"), mine.get("claimedValue")
-            if (stance and row["stance"] and stance != row["stance"]) or (
+            sides = stance not in (None, NO_SIDE) and row["stance"] not in (None, NO_SIDE)
+            if (sides and stance != row["stance"]) or (
                 value and row["value"] and value != row["value"]
             ):
                 problems.append(

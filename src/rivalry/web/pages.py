@@ -109,7 +109,7 @@ DATE_NAMES = {
     "publishedOn": "published",
 }
 
-STANCES = {"Denies": "denied", "Affirms": "affirmed"}
+STANCES = {"Denies": "denied", "Affirms": "affirmed", "DeclinesToComment": "declined to comment"}
 
 
 def select(store: ox.Store, query: str, bindings: dict | None = None) -> list[dict]:
