@@ -13,6 +13,7 @@ import pytest
 from conftest import project_copy, rivalry
 from rivalry.gate.check import check_change
 from rivalry.importing.prepare import prepare
+from rivalry.importing.records import share_percentage
 from rivalry.kernel.namespaces import PREFIXES
 from test_gate import snapshot
 
@@ -136,8 +137,21 @@ def test_import_twice_changes_nothing(workspace):
 def test_import_ftm(workspace):
     result = run(workspace, "import", "ftm", str(FTM), "--retrieved", DAY)
     assert result.returncode == 0, result.stdout + result.stderr
-    for line, why in ((12, "ossanc-primer-eu"), (16, "schema Address"), (17, "own-wang-inst")):
+    for line, why in ((12, "ossanc-primer-eu"), (16, "schema Address")):
         assert f"{FTM}:{line}: skipped: " in result.stdout and why in result.stdout
+    # FollowTheMoney's Ownership keeps its share and start day (tr:Ownership), a person's too
+    shares = ask(
+        workspace,
+        "SELECT ?asset ?owner ?share ?start WHERE { ?o a tr:Ownership ; tr:ownedAsset ?asset ; "
+        "tr:owner ?owner ; tr:source ?s . OPTIONAL { ?o tr:sharePercentage ?share } "
+        "OPTIONAL { ?o tr:startDate ?start } FILTER(CONTAINS(STR(?s), 'import')) } ORDER BY ?asset",
+    )
+    assert {(r["asset"], r.get("share"), r.get("start")) for r in shares} >= {
+        (PREFIXES["firm"] + "example-quantum-devices-hefei-co-ltd", "51", "2019-07-01"),
+        (PREFIXES["firm"] + "hisilicon", "100", None),
+    }
+    assert any(r["owner"].startswith(PREFIXES["person"]) and "share" not in r for r in shares)
+    assert f"{FTM}:17: skipped: " not in result.stdout
     owned = ask(
         workspace,
         "SELECT ?start WHERE { ?r tr:relSubject firm:example-quantum-devices-hefei-co-ltd ; "
@@ -216,3 +230,13 @@ def _digest(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("51", "51"), ("100", "100"), ("33.30", "33.30"), ("12.5%", "12.5"), ("0", "0"),
+     ("150", None), ("-1", None), ("half", None), ("", None), (None, None), ("NaN", None)],
+)  # fmt: skip
+def test_share_percentage(text, share):
+    """FollowTheMoney's percentage is kept as a decimal from 0 to 100, or not at all."""
+    assert share_percentage(text) == share

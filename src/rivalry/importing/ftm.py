@@ -3,8 +3,9 @@ line, ``{"id", "schema", "properties": {name: [values]}, "datasets", "first_seen
 
 Company, Organization, LegalEntity and Person become parties; Sanction (``entity``,
 ``authority``, ``program``, ``country``, ``startDate``/``endDate``) becomes a listing;
-Ownership (``owner``, ``asset``) an ownership link. Other schemata are skipped and
-reported. A Sanction or Ownership may come before the entity it names.
+Ownership (``owner``, ``asset``, ``percentage``, ``startDate``/``endDate``) an ownership
+with its share. Other schemata are skipped and reported. A Sanction or Ownership may come
+before the entity it names.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rivalry.importing.records import (
     Party,
     country_code,
     full_date,
+    share_percentage,
 )
 from rivalry.load.json_guard import JsonLimitError, guard
 
@@ -121,6 +123,12 @@ def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
         owner, asset = one("owner"), one("asset")
         if not owner or not asset:
             raise InputError(line, None, f"{key}: an Ownership needs its owner and asset")
+        share = share_percentage(one("percentage"))
+        if one("percentage") and share is None:
+            parsed.skipped.append(
+                (line, f"{key}: percentage {one('percentage')!r} is not a number from 0 to 100; "
+                       "the ownership is kept without its share")
+            )  # fmt: skip
         parsed.ownerships.append(
             Owns(
                 owner,
@@ -130,6 +138,7 @@ def _entity(parsed: Parsed, line: int, text: str) -> list[tuple[int, str, str]]:
                 full_date(one("startDate")),
                 full_date(one("endDate")),
                 raw=entity,
+                percentage=share,
             )
         )
         return [(line, "owner", owner), (line, "asset", asset)]

@@ -1,6 +1,7 @@
 """Imported records as quads in one named graph: parties reconciled with the graph's
 entities, listings as list designations (or, without a date, as "seen on the list on the
-day it was retrieved"), ownership as timed subsidiary relations, and one
+day it was retrieved"), ownership as tr:Ownership with its share (and, between companies,
+a timed subsidiary relation), and one
 ``tr:ImportedRecord`` per record keeping its raw values beside what was made of it."""
 
 from __future__ import annotations
@@ -16,12 +17,19 @@ import pyoxigraph as ox
 from rivalry.importing.reconcile import Reconciler
 from rivalry.importing.records import ListedOn, Parsed, Party, raw_json
 from rivalry.kernel.names import normalise
-from rivalry.kernel.namespaces import GRAPH, ID, TR
+from rivalry.kernel.namespaces import GRAPH, ID, TR, XSD
 from rivalry.kernel.terms import rdf, rdfs, skos, tr, xsd
 from rivalry.kernel.text import slug
 
 WD = "http://www.wikidata.org/entity/"
 CLASSES = {"firm": tr.Firm, "organisation": tr.Organisation, "person": tr.Person}
+DECIMAL = ox.NamedNode(XSD + "decimal")
+
+
+def issubclass_kind(kind: str, cls: str) -> bool:
+    """Whether a minted party of this kind is an instance of the class."""
+    return cls == CLASSES[kind] or (cls == tr.Organisation and kind == "firm")
+
 
 # who publishes each format, and where
 PUBLISHERS = {
@@ -245,29 +253,40 @@ class Mapper:
         self.add(relation, tr.source, self.source)
 
     def _ownership(self, owns) -> None:
+        """A tr:Ownership with the share and dates FollowTheMoney gives; between two
+        companies also the timed tr:subsidiaryOf the exposure analysis walks."""
         owner, asset = self.parties[owns.owner], self.parties[owns.asset]
-        if not all(self._is_firm(k, e) for k, e in ((owns.owner, owner), (owns.asset, asset))):
-            self.mapped.skipped.append(
-                (
-                    owns.line,
-                    f"{owns.key}: ownership is kept only between companies "
-                    "(tr:subsidiaryOf); the raw record is not imported",
-                ),
-            )
+        if not self._is_a(owns.asset, asset, tr.Organisation):
+            why = "only an organisation can be owned; the raw record is not imported"
+            self.mapped.skipped.append((owns.line, f"{owns.key}: {why}"))
             return
         suffix = f"-{owns.start[:4]}" if owns.start else ""
+        record = self.record(owns.key, owns.line, owns.raw)
+        ownership = ox.NamedNode(f"{ID}relation/{_local(asset)}-owned-by-{_local(owner)}{suffix}")
+        if not self.reconciler.known(ownership):
+            self.add(ownership, rdf.type, ox.NamedNode(tr.Ownership))
+        self.add(ownership, tr.owner, owner)
+        self.add(ownership, tr.ownedAsset, asset)
+        if owns.percentage is not None:
+            self.add(ownership, tr.sharePercentage, ox.Literal(owns.percentage, datatype=DECIMAL))
+        for prop, value in ((tr.startDate, owns.start), (tr.endDate, owns.end)):
+            if value:
+                self.add(ownership, prop, self.date(value))
+        self.add(ownership, tr.source, self.source)
+        self.add(record, tr.recordOf, ownership)
+        if not (self._is_a(owns.owner, owner, tr.Firm) and self._is_a(owns.asset, asset, tr.Firm)):
+            return  # a person's or a body's share is no subsidiary link
         relation = ox.NamedNode(
             f"{ID}relation/{_local(asset)}-subsidiary-of-{_local(owner)}{suffix}"
         )
         self._timed(relation, asset, tr.subsidiaryOf, owner,
                     {"startDate": owns.start, "endDate": owns.end})  # fmt: skip
-        record = self.record(owns.key, owns.line, owns.raw)
         self.add(record, tr.recordOf, relation)
 
-    def _is_firm(self, key: str, entity: ox.NamedNode) -> bool:
+    def _is_a(self, key: str, entity: ox.NamedNode, cls: str) -> bool:
         if key in self.mapped.minted:
-            return self.parsed.parties[key].kind == "firm"
-        return self.reconciler.is_a(entity, tr.Firm)
+            return issubclass_kind(self.parsed.parties[key].kind, cls)
+        return self.reconciler.is_a(entity, cls)
 
 
 def _local(iri: ox.NamedNode) -> str:

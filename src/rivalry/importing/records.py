@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pycountry
 
@@ -54,6 +55,7 @@ class Owns:
     start: str | None
     end: str | None
     raw: dict = field(default_factory=dict)
+    percentage: str | None = None  # the share in per cent, 0 to 100, as a decimal's text
 
 
 @dataclass
@@ -76,6 +78,19 @@ def full_date(text: str | None) -> str | None:
     except ValueError:
         return None
     return text
+
+
+def share_percentage(text: str | None) -> str | None:
+    """A share in per cent ("51", "33.3", "100%") as a decimal's text, or None if it is
+    missing or not a number from 0 to 100."""
+    text = (text or "").strip().removesuffix("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or not 0 <= value <= 100:
+        return None
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
 def country_code(text: str) -> str | None:

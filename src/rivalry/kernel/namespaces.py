@@ -49,6 +49,9 @@ KINDS = (
     "relation",
     "record",
     "source",
+    "eccn",
+    "group",
+    "requirement",
 )
 
 # Prefixes offered to every query, so catalogue and ad-hoc queries stay short.
