@@ -84,3 +84,11 @@ def test_scope_and_membership_are_answered(law_store):
         ("Case Union", "United States", "supranational union"),
         ("Case Union", "Japan", "supranational union"),
     }
+
+
+def test_an_international_organisation_counts_as_an_issuer_without_a_state(law_store):
+    """Counting by the issuer's state dropped instruments of bodies with no state."""
+    rows = answer(law_store, "counts-by-year")
+    counted = {(r["year"], r["what"], r["who"]): r["count"] for r in rows}
+    assert counted[("2024", "instruments issued", "Case Union")] == "1"
+    assert counted[("2025", "instruments issued", "China")] == "1"
