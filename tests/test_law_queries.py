@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CASES, built_project
+from rivalry.kernel.namespaces import PREFIXES
 from rivalry.store.embedded import open_store
 from test_queries import answer
 
@@ -92,3 +93,12 @@ def test_an_international_organisation_counts_as_an_issuer_without_a_state(law_s
     counted = {(r["year"], r["what"], r["who"]): r["count"] for r in rows}
     assert counted[("2024", "instruments issued", "Case Union")] == "1"
     assert counted[("2025", "instruments issued", "China")] == "1"
+
+
+def test_a_term_in_office_gives_the_truthy_holds_office(law_store):
+    """ontology/rules/office-truthy.rq derives tr:holdsOffice into the inferred graph."""
+    rows = law_store.query(
+        "ASK { GRAPH trg:inferred { person:new-premier tr:holdsOffice office:cn-case-premier } }",
+        prefixes=PREFIXES,
+    )
+    assert bool(rows)
