@@ -5,8 +5,9 @@ a focus node's own triples, the triples of the nodes those point to (types, date
 source, the state of a parent body, the founding date of an actor), and — for the loop
 rules — the chain of parent bodies or parent firms above it. So the neighbourhood of a
 change is: the asserted triples of the nodes it touches, of the nodes those point to,
-of every ancestor in the government and corporate trees, and the source description
-of each named graph involved.
+of every ancestor in the government and corporate trees, the terms in office of each
+signatory (the signature rule checks the signer held the office that day), and the
+source description of each named graph involved.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from rivalry.kernel.namespaces import (
 from rivalry.kernel.terms import tr
 
 DESCRIBES = ox.NamedNode(tr.describesGraph)
+SIGNED_BY = ox.NamedNode(tr.signedBy)
+HOLDER = ox.NamedNode(tr.holder)
 
 ANCESTORS = """
 SELECT ?node ?ancestor WHERE { ?node (tr:parentBody|tr:subsidiaryOf)+ ?ancestor }"""
@@ -48,6 +51,13 @@ def neighbourhood(store: ox.Store, focus: Iterable[ox.NamedNode]) -> list[ox.Qua
     reached = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} | ancestors
     for node in reached - focus:
         quads.update(asserted(store, node))
+    # a signatory's terms point at the signatory, not the other way: fetch them by holder,
+    # for the people the change names and the signers of the instruments it touches
+    signers = focus | {q.object for q in quads if q.predicate == SIGNED_BY}
+    for signer in signers:
+        for term in {q.subject for q in store.quads_for_pattern(None, HOLDER, signer)}:
+            if isinstance(term, ox.NamedNode):
+                quads.update(asserted(store, term))
     for graph in {q.graph_name for q in quads}:
         quads.update(store.quads_for_pattern(None, DESCRIBES, graph, graph))
     return sorted(quads, key=str)
