@@ -49,6 +49,13 @@ KINDS = (
     "relation",
     "record",
     "source",
+    "system",
+    "model",
+    "service",
+    "content",
+    "quantity",
+    "case",
+    "charge",
 )
 
 # Prefixes offered to every query, so catalogue and ad-hoc queries stay short.
