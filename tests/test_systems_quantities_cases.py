@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT, built_project
 from rivalry.store.embedded import open_store
+from rivalry.web import ontology_parts
 from test_queries import answer
 
 PLANNED = (
@@ -90,3 +91,10 @@ def test_a_chip_content_derives_that_the_system_contains_the_chip(systems_store)
         "family:test-systems-server-model-and-cloud-accel }"
     )
     assert systems_store.query(ask)
+
+
+def test_the_ontology_page_lists_each_module_change(store):
+    page = ontology_parts.metadata(store)
+    assert "<th>changes</th>" in page
+    for module in ("a systems module", "a quantities module", "a cases module"):
+        assert f"0.2.0: {module}" in page
