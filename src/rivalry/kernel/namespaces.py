@@ -58,6 +58,13 @@ KINDS = (
     "eccn",
     "group",
     "requirement",
+    "system",
+    "model",
+    "service",
+    "content",
+    "quantity",
+    "case",
+    "charge",
 )
 
 # Prefixes offered to every query, so catalogue and ad-hoc queries stay short.

@@ -8,7 +8,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from rivalry.kernel.namespaces import TR, compact
+from rivalry.kernel.namespaces import SKOS, TR, compact
 from rivalry.query.catalogue import CatalogueQuery
 from rivalry.web import html, ontology_parts, pages
 
@@ -26,7 +26,8 @@ SELECT ?term ?kind ?label ?definition
     }
     FILTER (STRSTARTS(STR(?term), STR(tr:))
             && (?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                          owl:AnnotationProperty) || STRSTARTS(STR(?kind), STR(tr:))))
+                          owl:AnnotationProperty, skos:ConceptScheme)
+                || STRSTARTS(STR(?kind), STR(tr:))))
 } GROUP BY ?term ?kind ?label ?definition ORDER BY ?kind ?label"""
 
 # (shape, term) pairs: a node shape targets a class, or has a property shape on a path or with
@@ -51,8 +52,11 @@ KINDS = {
 
 
 def _section(kind: str) -> str:
-    """OWL's kinds of term by their local name; anything typed by a tr: class is an individual."""
-    return "Individual" if kind.startswith(TR) else kind.rsplit("#", 1)[-1]
+    """OWL's kinds of term by their local name; anything typed by a tr: class, and a concept
+    scheme of the ontology (tr:CountedKinds), is an individual."""
+    if kind.startswith(TR) or kind == SKOS + "ConceptScheme":
+        return "Individual"
+    return kind.rsplit("#", 1)[-1]
 
 
 def render(

@@ -30,6 +30,7 @@ METADATA = (
     ("dcterms:license", "licence"),
     ("dcterms:bibliographicCitation", "cite as"),
     ("rdfs:comment", "note"),
+    ("skos:changeNote", "changes"),  # one note per module that changed in a version
 )
 USED_IRIS = """
 SELECT DISTINCT ?iri WHERE {
