@@ -23,6 +23,7 @@ class tr:
     announcedOn: Final = TR + "announcedOn"
     Announcement: Final = TR + "Announcement"
     author: Final = TR + "author"
+    CalendarDate: Final = TR + "CalendarDate"
     Chip: Final = TR + "Chip"
     ChipUse: Final = TR + "ChipUse"
     citation: Final = TR + "citation"
