@@ -21,6 +21,7 @@ empty ``source_date`` makes the source undated: it is then dated by the day it w
 from __future__ import annotations
 
 import csv
+import difflib
 import datetime as dt
 import hashlib
 import re
@@ -90,10 +91,12 @@ def _node(text: str) -> ox.NamedNode:
     elif not re.match(r"^https?://", text):
         prefix, sep, local = text.partition(":")
         if not sep or prefix not in PREFIXES:
-            known = ", ".join(sorted(PREFIXES))
-            raise ValueError(
-                f"{text!r} is not an IRI or a prefixed name with a known prefix ({known})"
-            )
+            close = difflib.get_close_matches(prefix, sorted(PREFIXES), n=1, cutoff=0.6)
+            if sep and close:
+                hint = f"; did you mean {close[0]}:{local}?"
+            else:
+                hint = f"; the known prefixes are {', '.join(sorted(PREFIXES))}"
+            raise ValueError(f"{text!r} is not an IRI or a prefixed name with a known prefix{hint}")
         text = PREFIXES[prefix] + local
     return ox.NamedNode(text)
 
