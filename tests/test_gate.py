@@ -39,7 +39,7 @@ EXPECT = {
     "csv-entity-for-date-property.csv": "parse",
     "csv-malformed-year-month.csv": "parse",
     "csv-unknown-prefix-typo.csv": "parse",
-    "csv-minted-event-future-month.csv": "trsh:NoFutureDateShape",
+    "csv-minted-event-future-month.csv": "trsh:EventNotAfterSourceShape",
     "csv-minted-position-ends-before-start.csv": "trsh:EndNotBeforeStartShape",
     "csv-undated-source-event-after-retrieval.csv": "trsh:EventNotAfterSourceShape",
 }
