@@ -304,7 +304,9 @@ def test_csv_values_are_typed_from_the_ontology(project):
     from rivalry.load.parse import parse_csv_facts
 
     quads = parse_csv_facts(project, GATE / "accepted" / "csv-instrument-announced-month.csv")
-    dates = {q.predicate.value.rsplit("#")[-1]: q.object for q in quads if "On" in q.predicate.value}
+    dates = {
+        q.predicate.value.rsplit("#")[-1]: q.object for q in quads if "On" in q.predicate.value
+    }
     assert dates["announcedOn"].datatype.value.endswith("#gYearMonth")
     assert dates["effectiveOn"].datatype.value.endswith("#gYear")
 

@@ -46,7 +46,7 @@ def _problem(project: Project, store: ox.Store, new: ox.Quad, held: ox.Quad) -> 
     graph = held.graph_name
     source = next((q.subject for q in store.quads_for_pattern(None, DESCRIBES, graph, graph)), None)
     try:
-        where = project.source_file(graph.value).relative_to(project.root)
+        where = str(project.source_file(graph.value).relative_to(project.root))
     except (BadGraphName, ValueError):
         where = compact(graph.value)
     given = f"source {compact(source.value)}" if source is not None else compact(graph.value)

@@ -21,8 +21,8 @@ empty ``source_date`` makes the source undated: it is then dated by the day it w
 from __future__ import annotations
 
 import csv
-import difflib
 import datetime as dt
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field

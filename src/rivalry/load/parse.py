@@ -246,7 +246,9 @@ SOURCED_ROOTS = (tr.Event, tr.Claim, tr.Position, tr.ChipUse, tr.TimedRelation)
 def template_vocabulary(ontology: list[ox.Quad]) -> Vocabulary:
     """Ranges (a sub-property inherits its super-property's), object properties and the
     classes whose members need a source, as the CSV template types its rows."""
-    ranges, parents, supers = {}, {}, {}
+    ranges: dict[str, str] = {}
+    parents: dict[str, list[str]] = {}
+    supers: dict[str, list[str]] = {}
     objects = set()
     for q in ontology:
         s, p, o = q.subject.value, q.predicate.value, q.object
