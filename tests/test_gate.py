@@ -33,6 +33,15 @@ EXPECT = {
     "csv-rescinded-before-adopted.csv": "trsh:InstrumentDateOrderShape",
     "csv-duplicate-source-by-url.csv": "duplicate-entity",
     "csv-duplicate-agency-by-alt-label.csv": "duplicate-entity",
+    "csv-second-founding-date.csv": "one-valued",
+    "csv-year-relation-ends-before-start.csv": "trsh:EndNotBeforeStartShape",
+    "csv-value-for-object-property.csv": "parse",
+    "csv-entity-for-date-property.csv": "parse",
+    "csv-malformed-year-month.csv": "parse",
+    "csv-unknown-prefix-typo.csv": "parse",
+    "csv-minted-event-future-month.csv": "trsh:EventNotAfterSourceShape",
+    "csv-minted-position-ends-before-start.csv": "trsh:EndNotBeforeStartShape",
+    "csv-undated-source-event-after-retrieval.csv": "trsh:EventNotAfterSourceShape",
 }
 
 
@@ -43,7 +52,7 @@ def expected(path: Path) -> str:
 
 
 def test_corpus_size():
-    assert len(REJECTED) >= 15 and len(ACCEPTED) >= 10
+    assert len(REJECTED) >= 49 and len(ACCEPTED) >= 28
 
 
 @pytest.mark.parametrize("case", REJECTED, ids=lambda p: p.name)
@@ -241,6 +250,21 @@ ISSUE_14_ACCEPTED = (
     "csv-instrument-announced-date.csv",
     "csv-publisher-known-by-name.csv",
     "second-firm-of-same-name-declared-different.trig",
+    # lower-precision dates, interval time rules, the CSV template's minting and undated sources
+    "body-dissolved-by-month.trig",
+    "csv-instrument-announced-month.csv",
+    "csv-minted-claim.csv",
+    "csv-minted-position.csv",
+    "csv-minted-statement.csv",
+    "csv-undated-source.csv",
+    "csv-year-start.csv",
+    "event-month-of-source.trig",
+    "event-on-undated-source-retrieval-day.trig",
+    "event-year-only-date.trig",
+    "instrument-year-adopted-day-published.trig",
+    "source-dated-by-month.trig",
+    "suspension-before-entry-into-force.trig",
+    "timed-relation-ends-in-start-year.trig",
 )
 
 
@@ -259,3 +283,46 @@ def test_a_malformed_date_is_not_called_two_dates(project, store):
     messages = [p.message for p in report.violations]
     assert any("YYYY-MM-DD" in m for m in messages), messages
     assert not any("at most one date" in m for m in messages), messages
+
+
+def test_a_second_value_names_the_existing_value_its_source_and_file(project, store):
+    report = check(project, store, [GATE / "rejected" / "second-founding-date.trig"])
+    (problem,) = [p for p in report.violations if p.rule == "one-valued"]
+    assert "2010-08-01" in problem.message
+    assert "source:customs-my-strategic-trade-secretariat" in problem.message
+    assert "graph/sources/customs-my-strategic-trade-secretariat.trig" in problem.message
+
+
+def test_a_csv_prefix_typo_gets_the_nearest_prefix(project, store):
+    with pytest.raises(ParseError) as error:
+        check(project, store, [GATE / "rejected" / "csv-unknown-prefix-typo.csv"])
+    assert "did you mean firm:huawei?" in error.value.message
+    assert (error.value.line, error.value.column) == (2, 1)
+
+
+def test_csv_values_are_typed_from_the_ontology(project):
+    from rivalry.load.parse import parse_csv_facts
+
+    quads = parse_csv_facts(project, GATE / "accepted" / "csv-instrument-announced-month.csv")
+    dates = {
+        q.predicate.value.rsplit("#")[-1]: q.object for q in quads if "On" in q.predicate.value
+    }
+    assert dates["announcedOn"].datatype.value.endswith("#gYearMonth")
+    assert dates["effectiveOn"].datatype.value.endswith("#gYear")
+
+
+def test_a_csv_source_left_undated_is_marked_with_its_retrieval_day(project):
+    from rivalry.load.parse import parse_csv_facts
+
+    quads = parse_csv_facts(project, GATE / "accepted" / "csv-undated-source.csv")
+    predicates = {q.predicate.value.rsplit("#")[-1] for q in quads}
+    assert "retrievedOn" in predicates and "published" not in predicates
+    assert any("Undated" in q.object.value for q in quads if q.predicate.value.endswith("comment"))
+
+
+def test_a_csv_row_minting_an_event_sources_it(project):
+    from rivalry.load.parse import parse_csv_facts
+
+    quads = parse_csv_facts(project, GATE / "accepted" / "csv-minted-statement.csv")
+    sourced = [q for q in quads if q.predicate.value.endswith("#source")]
+    assert [q.subject.value.rsplit("/")[-1] for q in sourced] == ["2025-06-test-gate-csv-statement"]

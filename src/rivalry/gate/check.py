@@ -22,6 +22,7 @@ from rivalry.gate.contested import contested_problems
 from rivalry.gate.forbidden import forbidden_problems
 from rivalry.gate.identity import identity_problems, reuse_known_publishers
 from rivalry.gate.neighbourhood import neighbourhood
+from rivalry.gate.one_valued import one_valued_problems
 from rivalry.kernel.namespaces import GRAPH
 from rivalry.kernel.paths import BadGraphName, Project
 from rivalry.load.parse import ParseError, Sources, load_change, load_vocabulary
@@ -157,7 +158,12 @@ def check_change(project: Project, store: ox.Store, change: Sources, *, owl: boo
         origin=change.origin,
     )
     merged = reason.materialised(context, project.rules_dir)
-    gate_problems = boundary + identity_problems(store, change) + contested_problems(store, change)
+    gate_problems = (
+        boundary
+        + identity_problems(store, change)
+        + contested_problems(store, change)
+        + one_valued_problems(project, store, vocabulary.ontology, change)
+    )
     return validate(
         merged, context, owl=owl, focus=focus, graphs=set(change.origin), also=gate_problems
     )

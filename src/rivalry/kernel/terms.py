@@ -36,6 +36,7 @@ class tr:
     BindingScope: Final = TR + "BindingScope"
     bindingScopes: Final = TR + "bindingScopes"
     binds: Final = TR + "binds"
+    CalendarDate: Final = TR + "CalendarDate"
     CaseByCaseReview: Final = TR + "CaseByCaseReview"
     CaseOutcome: Final = TR + "CaseOutcome"
     caseOutcome: Final = TR + "caseOutcome"

@@ -22,10 +22,10 @@ import rdflib
 
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import RDF_FILE_FORMATS
-from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, OWL, RDFS, SHAPES_GRAPH
 from rivalry.kernel.paths import Project
-from rivalry.kernel.terms import rdfs, xsd
-from rivalry.load.csv_template import CsvError, parse_csv
+from rivalry.kernel.terms import rdf, rdfs, tr, xsd
+from rivalry.load.csv_template import CsvError, Vocabulary, parse_csv
 from rivalry.load.json_guard import JsonLimitError, guard
 
 FORMATS = RDF_FILE_FORMATS
@@ -230,17 +230,58 @@ def load_change(project: Project, files: Iterable[Path], limit: int | None = Non
 
 def parse_csv_facts(project: Project, path: Path) -> list[ox.Quad]:
     """Read the curators' CSV template, typing values by the ontology's property ranges."""
-    ranges = {
-        q.subject.value: q.object.value
-        for q in load_vocabulary(project).ontology
-        if q.predicate.value == rdfs.range and isinstance(q.object, ox.NamedNode)
-    }
+    ranges = template_vocabulary(load_vocabulary(project).ontology)
     try:
         return parse_csv(path, ranges)
     except CsvError as err:
         raise ParseError(path, err.line, err.column, err.message) from None
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ParseError(path, None, None, str(err)) from None
+
+
+# the classes whose members cite their source (trsh:sourceRequired)
+SOURCED_ROOTS = (tr.Event, tr.Claim, tr.Position, tr.ChipUse, tr.TimedRelation)
+
+
+def template_vocabulary(ontology: list[ox.Quad]) -> Vocabulary:
+    """Ranges (a sub-property inherits its super-property's), object properties and the
+    classes whose members need a source, as the CSV template types its rows."""
+    ranges: dict[str, str] = {}
+    parents: dict[str, list[str]] = {}
+    supers: dict[str, list[str]] = {}
+    objects = set()
+    for q in ontology:
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p == rdfs.range and isinstance(o, ox.NamedNode):
+            ranges[s] = o.value
+        elif p == RDFS + "subPropertyOf" and isinstance(o, ox.NamedNode):
+            supers.setdefault(s, []).append(o.value)
+        elif p == RDFS + "subClassOf" and isinstance(o, ox.NamedNode):
+            parents.setdefault(s, []).append(o.value)
+        elif p == rdf.type and o.value == OWL + "ObjectProperty":
+            objects.add(s)
+
+    def ancestors(term: str, links: dict[str, list[str]]) -> list[str]:
+        seen, pending = [], list(links.get(term, ()))
+        while pending:
+            up = pending.pop(0)
+            if up not in seen:
+                seen.append(up)
+                pending += links.get(up, ())
+        return seen
+
+    for prop in set(supers) - set(ranges):
+        inherited = next((ranges[up] for up in ancestors(prop, supers) if up in ranges), None)
+        if inherited:
+            ranges[prop] = inherited
+    for prop in set(supers):
+        if any(up in objects for up in ancestors(prop, supers)):
+            objects.add(prop)
+    classes = set(parents) | set(SOURCED_ROOTS)
+    sourced = {
+        c for c in classes if c in SOURCED_ROOTS or set(ancestors(c, parents)) & set(SOURCED_ROOTS)
+    }
+    return Vocabulary(ranges=ranges, objects=objects, sourced=sourced)
 
 
 def load_project(project: Project, extra: Iterable[Path] = ()) -> Sources:

@@ -57,7 +57,10 @@ NODE_KINDS = {
 }
 LOGICAL = {sh.not_, sh.or_, sh.and_, sh.xone}
 # datatypes whose lexical form Oxigraph checks by casting; it stores the others unchecked
-CASTABLE = {XSD + t for t in ("date", "dateTime", "integer", "decimal", "double", "boolean")}
+CASTABLE = {
+    XSD + t
+    for t in ("date", "gYearMonth", "gYear", "dateTime", "integer", "decimal", "double", "boolean")
+}
 UNCHECKED_LEXICAL = {xsd.string, rdf.langString}
 
 
@@ -183,13 +186,13 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
     if predicate == sh.class_:
         return some_value(f"NOT EXISTS {{ ?v a/rdfs:subClassOf* {obj} }}")
     if predicate == sh.datatype:
-        if obj.value in CASTABLE:
-            lexical = f" || !COALESCE(sameTerm(?v, {obj}(STR(?v))), false)"
-        elif obj.value in UNCHECKED_LEXICAL:
-            lexical = ""
-        else:  # Oxigraph does not check its lexical form: every value may be ill-typed
-            return some_value("true")
-        return some_value(f"!isLiteral(?v) || !sameTerm(DATATYPE(?v), {obj}){lexical}")
+        test = _datatype_failure(obj)
+        return some_value(test) if test else some_value("true")
+    if predicate == sh.or_:  # a value fails when it fails every member (datatypes only)
+        members = [_datatype_member(shapes, m) for m in shapes.items(obj)]
+        if members and all(members):
+            return some_value(" && ".join(f"({m})" for m in members))
+        return ALL
     if predicate == sh.nodeKind and obj.value in NODE_KINDS:
         return some_value(f"!({NODE_KINDS[obj.value]})")
     if predicate == sh.in_:
@@ -202,6 +205,26 @@ def _value_violation(shapes: ShapesGraph, shape, predicate: str, obj, path: str)
     if predicate == sh.minInclusive:
         return some_value(f"!COALESCE(?v >= {obj}, false)")
     return ALL
+
+
+def _datatype_failure(datatype) -> str | None:
+    """A test true for a value ?v that is not a well-formed literal of ``datatype``, or
+    None when Oxigraph cannot tell (it stores some datatypes' lexical forms unchecked)."""
+    if datatype.value in CASTABLE:
+        lexical = f" || !COALESCE(sameTerm(?v, {datatype}(STR(?v))), false)"
+    elif datatype.value in UNCHECKED_LEXICAL:
+        lexical = ""
+    else:
+        return None
+    return f"!isLiteral(?v) || !sameTerm(DATATYPE(?v), {datatype}){lexical}"
+
+
+def _datatype_member(shapes: ShapesGraph, member) -> str | None:
+    """The failure test of an sh:or member that is only ``[ sh:datatype X ]``."""
+    pairs = shapes.pairs(member)
+    if len(pairs) != 1 or pairs[0][0] != sh.datatype:
+        return None
+    return _datatype_failure(pairs[0][1])
 
 
 def candidates(data: ox.Store, shapes: ox.Store, names: set[str] | None = None) -> dict[str, set]:

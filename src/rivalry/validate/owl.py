@@ -1,6 +1,6 @@
 """OWL 2 DL consistency of ontology plus facts, checked by HermiT through owlready2.
 
-HermiT rejects literals outside the OWL 2 datatype map (xsd:date, xsd:gYear), so
+HermiT rejects literals outside the OWL 2 datatype map (xsd:date, xsd:gYearMonth, xsd:gYear), so
 triples with such values are left out of the export; dates are checked by the time
 shapes instead. When HermiT finds the graph inconsistent, it says nothing about why,
 so the usual causes (disjoint types, functional properties with two values, a thing
@@ -19,7 +19,7 @@ from rivalry.kernel.namespaces import PREFIXES, compact
 from rivalry.kernel.terms import xsd
 from rivalry.validate.report import Problem
 
-_UNSUPPORTED = {xsd.date, xsd.gYear}
+_UNSUPPORTED = {xsd.date, xsd.gYearMonth, xsd.gYear}
 RULE = "owl-consistency"
 
 

@@ -31,6 +31,7 @@ from rivalry.analysis.exposure.model import (
     Period,
     in_force,
 )
+from rivalry.kernel.dates import first_day
 from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
@@ -54,7 +55,8 @@ BATCH = 2_000  # nodes per VALUES block: big enough for a hub, small enough to p
 
 
 def day_of(term) -> date | None:
-    return date.fromisoformat(term.value[:10]) if term is not None else None
+    """The day of a date term; a month or a year gives its first day (when it may begin)."""
+    return first_day(term.value) if term is not None else None
 
 
 @dataclass(frozen=True)
