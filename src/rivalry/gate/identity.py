@@ -148,6 +148,7 @@ class _Lookups:
         self.store = store
         self._labels: dict[ox.NamedNode, list] = {}
         self._keys: dict[str, set[str]] = {}
+        self._named: dict[ox.NamedNode, dict[str, list[int]]] = {}
         self._urls: dict[str, list[tuple[ox.NamedNode, str]]] | None = None
 
     def labels(self, kind: ox.NamedNode) -> list[tuple[ox.NamedNode, str, str]]:
@@ -160,6 +161,15 @@ class _Lookups:
                 (row["existing"], name_key(row["label"].value), row["label"].value) for row in rows
             ]
         return self._labels[kind]
+
+    def named(self, kind: ox.NamedNode, key: str) -> list[int]:
+        """The positions in ``labels(kind)`` of the entities with that normalised name."""
+        if kind not in self._named:
+            index: dict[str, list[int]] = defaultdict(list)
+            for i, (_, name, _) in enumerate(self.labels(kind)):
+                index[name].append(i)
+            self._named[kind] = index
+        return self._named[kind].get(key, [])
 
     def urls(self) -> dict[str, list[tuple[ox.NamedNode, str]]]:
         """The known news reports by url_key of their URL."""
@@ -235,7 +245,9 @@ def _duplicates(
     types = {t.object for t in mine if t.predicate == TYPE}
     reported = {p.message for p in problems}
     for kind in types if names else ():
-        for existing, key, label in lookups.labels(kind):
+        # only the entities of that type with one of these names, in the order of the scan
+        same = sorted(i for name in names for i in lookups.named(kind, name))
+        for existing, key, label in (lookups.labels(kind)[i] for i in same):
             if existing == entity or frozenset((entity, existing)) in different:
                 continue
             if key in names:

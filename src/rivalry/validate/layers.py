@@ -15,10 +15,10 @@ from rivalry.kernel.paths import Project
 from rivalry.load.parse import Sources, load_project, to_rdflib
 from rivalry.validate.candidates import candidates, surroundings
 from rivalry.validate.derived import (
+    Causes,
     Derivation,
     attributed,
     brought_by,
-    cause,
     derivations,
     inferred_quads,
     key,
@@ -90,7 +90,8 @@ def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Deriva
     """The problems that only the derived triples bring, each with its derivation: those
     the shapes do not find again on the asserted facts alone (re-checked for the problems'
     nodes only, so a graph with few problems pays little)."""
-    causes = {p: cause(p, derived) for p in problems if p.focus and derived}
+    index = Causes(derived)
+    causes = {p: index.cause(p) for p in problems if p.focus and derived}
     suspects = {p: d for p, d in causes.items() if d is not None}
     if not suspects:
         return {}

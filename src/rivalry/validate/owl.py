@@ -84,7 +84,7 @@ PATTERN_VOCABULARY = {
         "FunctionalProperty", "InverseFunctionalProperty", "IrreflexiveProperty",
         "TransitiveProperty", "SymmetricProperty", "AllDisjointClasses", "members",
         "AllDifferent", "distinctMembers", "inverseOf", "versionInfo", "versionIRI",
-        "priorVersion", "imports", "Thing", "deprecated",
+        "priorVersion", "imports", "Thing", "deprecated", "differentFrom",
     )
 }  # fmt: skip
 
@@ -96,6 +96,7 @@ PATTERN_VOCABULARY = {
 # axiom of this vocabulary can be violated; when one does, HermiT decides, as before.
 _SUSPECTS = (
     "ASK { ?p a owl:IrreflexiveProperty . ?x ?p ?x }",
+    "ASK { ?x owl:differentFrom ?x }",
     "ASK { ?p a owl:FunctionalProperty . ?x ?p ?v1 , ?v2 . FILTER (!sameTerm(?v1, ?v2)) }",
     "ASK { ?p a owl:InverseFunctionalProperty . ?x1 ?p ?v . ?x2 ?p ?v . "
     "FILTER (!sameTerm(?x1, ?x2)) }",
