@@ -69,14 +69,16 @@ def _plants(rows: int) -> set[int]:
     return {1 + (i * rows) // count for i in range(count)}
 
 
-def csl_csv(path: Path, rows: int, seed: int = 16) -> Generated:
+def csl_csv(path: Path, rows: int, seed: int = 16, plant: bool = True) -> Generated:
+    """``rows`` CSL rows; with ``plant``, a few whose listing ends before it starts."""
     rng = random.Random(seed)
-    plants = _plants(rows)
+    plants = _plants(rows) if plant else set()
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, COLUMNS)
         writer.writeheader()
         for n in range(1, rows + 1):
             kind = rng.choices(("Entity", "Individual", "Vessel", ""), (70, 20, 5, 5))[0]
+            kind = "Entity" if n in plants else kind  # a person's listing has no dates to check
             start = _day(rng)
             end = ""
             if n in plants:
@@ -101,8 +103,9 @@ def csl_csv(path: Path, rows: int, seed: int = 16) -> Generated:
                 row["citizenships"] = rng.choice(COUNTRIES)
             elif kind == "Vessel":
                 row["name"] = f"MV {rng.choice(WORDS).upper()} {n} (synthetic)"
+                tonnage = str(rng.randint(1, 90) * 1000)
                 row.update(vessel_type="Crude Oil Tanker", vessel_flag="Panama",
-                           call_sign=f"3E{n % 10000:04d}", gross_tonnage=str(rng.randint(1, 90) * 1000))  # fmt: skip
+                           call_sign=f"3E{n % 10000:04d}", gross_tonnage=tonnage)  # fmt: skip
             else:
                 row["name"] = _company(rng, n)
             row["addresses"] = "; ".join(_address(rng) for _ in range(rng.choice((1, 1, 1, 2, 3))))
@@ -114,12 +117,12 @@ def csl_csv(path: Path, rows: int, seed: int = 16) -> Generated:
     return Generated(path, rows, len(plants))
 
 
-def ftm_jsonl(path: Path, entities: int, seed: int = 16) -> Generated:
-    """About two thirds parties (companies, organisations, people) and one third sanctions,
-    with some ownership between companies."""
+def ftm_jsonl(path: Path, entities: int, seed: int = 16, plant: bool = True) -> Generated:
+    """About ``entities`` entities: parties (companies, organisations, people), a sanction
+    for each, some ownership between companies."""
     rng = random.Random(seed)
-    parties = max(1, (entities * 2) // 3)
-    plants = _plants(parties)
+    parties = max(1, (entities * 100) // 207)  # a sanction each, ownership for some
+    plants = _plants(parties) if plant else set()
     written = 0
     with open(path, "w", encoding="utf-8") as handle:
 
@@ -133,6 +136,7 @@ def ftm_jsonl(path: Path, entities: int, seed: int = 16) -> Generated:
         companies: list[str] = []
         for n in range(1, parties + 1):
             schema = rng.choices(("Company", "Organization", "Person"), (70, 10, 20))[0]
+            schema = "Company" if n in plants else schema
             key = f"syn-{seed}-{n}"
             if schema == "Person":
                 name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {n} (synthetic)"
@@ -148,13 +152,13 @@ def ftm_jsonl(path: Path, entities: int, seed: int = 16) -> Generated:
                 companies.append(key)
             start = _day(rng)
             sanction = {"entity": [key], "authority": ["Bureau of Industry and Security"],
-                        "country": ["us"], "program": ["Entity List"], "startDate": [start]}  # fmt: skip
+                        "country": ["us"], "program": ["Entity List"],
+                        "startDate": [start]}  # fmt: skip
             if n in plants:
                 sanction["endDate"] = [f"{int(start[:4]) - 1}{start[4:]}"]
-            if written < entities:
-                emit({"id": f"{key}-sanction", "schema": "Sanction", "caption": "Entity List",
-                      "properties": sanction})  # fmt: skip
-            if schema == "Company" and len(companies) > 1 and rng.random() < 0.1 and written < entities:
+            emit({"id": f"{key}-sanction", "schema": "Sanction", "caption": "Entity List",
+                  "properties": sanction})  # fmt: skip
+            if schema == "Company" and len(companies) > 1 and rng.random() < 0.1:
                 owner = rng.choice(companies[:-1])
                 emit({"id": f"own-{key}", "schema": "Ownership", "caption": "Ownership",
                       "properties": {"owner": [owner], "asset": [key], "percentage": ["100"],
