@@ -10,6 +10,7 @@ related to itself by an irreflexive property) are looked up with SPARQL and name
 from __future__ import annotations
 
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -157,18 +158,21 @@ def _disjoint_types(store: ox.Store) -> bool:
         (range_ if row["kind"].value == "1" else domain).setdefault(row["p"], set()).add(
             row["class"]
         )
-    kind = ox.NamedNode(rdf.type)
-    implied: dict = {}
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if p == kind:
-            implied.setdefault(s, set()).add(o)
-        if p in domain:
-            implied.setdefault(s, set()).update(domain[p])
-        if p in range_ and not isinstance(o, ox.Literal):
-            implied.setdefault(o, set()).update(range_[p])
+    default = ox.DefaultGraph()
+    implied: dict = defaultdict(set)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(rdf.type), None, default):
+        implied[quad.subject].add(quad.object)
+    for p in domain.keys() | range_.keys():
+        for quad in store.quads_for_pattern(None, p, None, default):
+            implied[quad.subject].update(domain.get(p, ()))
+            if not isinstance(quad.object, ox.Literal):
+                implied[quad.object].update(range_.get(p, ()))
     classes = set().union(*groups.values())
-    for types in implied.values():
+    seen: set[frozenset] = set()  # nodes of the same types clash alike
+    for types in map(frozenset, implied.values()):
+        if types in seen:
+            continue
+        seen.add(types)
         reached = set().union(*(ancestors.get(t, {t}) for t in types)) & classes
         if len(reached) > 1 and any(len(reached & members) > 1 for members in groups.values()):
             return True
