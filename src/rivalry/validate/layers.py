@@ -109,18 +109,22 @@ def _core_problems(
     only: set | None = None,
     rules: set[str] | None = None,
 ) -> list[Problem]:
-    """Each shape on the nodes that may fail it, over those nodes' surroundings."""
+    """The shapes on the nodes that may fail one, over those nodes' surroundings.
+
+    One pySHACL run with every shape and those focus nodes: with ``use_shapes`` it would
+    skip the named property shapes a node shape includes (trsh:sourceRequired, trsh:label),
+    which it treats as filtered out."""
     core = _default_graph(without_sparql(sources.shapes))
-    found = candidates(facts, core, rules)
+    found = candidates(facts, core)
+    nodes = {n for n in set().union(*found.values()) if isinstance(n, ox.NamedNode)}
     if only is not None:
-        found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
-    nodes = set().union(*found.values())
+        nodes &= only
+    if not nodes:
+        return []
     data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
-    problems = []
-    for shape, focus in found.items():
-        focus_nodes = [rdflib.URIRef(n.value) for n in focus]
-        problems += shacl_problems(data, shapes, focus_nodes, use_shapes=[rdflib.URIRef(shape)])
-    return problems
+    focus_nodes = [rdflib.URIRef(n.value) for n in sorted(nodes, key=str)]
+    problems = shacl_problems(data, shapes, focus_nodes)
+    return problems if rules is None else [p for p in problems if p.rule in rules]
 
 
 def _default_graph(quads: list[ox.Quad]) -> ox.Store:
