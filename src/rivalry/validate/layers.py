@@ -12,6 +12,7 @@ import rdflib
 from rivalry import reason
 from rivalry.kernel.namespaces import compact
 from rivalry.kernel.paths import Project
+from rivalry.kernel.terms import sh
 from rivalry.load.parse import Sources, load_project, to_rdflib
 from rivalry.validate.candidates import candidates, surroundings
 from rivalry.validate.derived import (
@@ -109,22 +110,31 @@ def _core_problems(
     only: set | None = None,
     rules: set[str] | None = None,
 ) -> list[Problem]:
-    """The shapes on the nodes that may fail one, over those nodes' surroundings.
-
-    One pySHACL run with every shape and those focus nodes: with ``use_shapes`` it would
-    skip the named property shapes a node shape includes (trsh:sourceRequired, trsh:label),
-    which it treats as filtered out."""
+    """Each shape on the nodes that may fail it, over those nodes' surroundings."""
     core = _default_graph(without_sparql(sources.shapes))
     found = candidates(facts, core)
-    nodes = {n for n in set().union(*found.values()) if isinstance(n, ox.NamedNode)}
     if only is not None:
-        nodes &= only
+        found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
+    nodes = set().union(*found.values())
     if not nodes:
         return []
     data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
-    focus_nodes = [rdflib.URIRef(n.value) for n in sorted(nodes, key=str)]
-    problems = shacl_problems(data, shapes, focus_nodes)
-    return problems if rules is None else [p for p in problems if p.rule in rules]
+    problems: dict[Problem, None] = {}
+    for shape, focus in found.items():
+        focus_nodes = [rdflib.URIRef(n.value) for n in focus]
+        use = [rdflib.URIRef(shape), *_named_properties(shapes, rdflib.URIRef(shape))]
+        problems.update(dict.fromkeys(shacl_problems(data, shapes, focus_nodes, use_shapes=use)))
+    return [p for p in problems if rules is None or p.rule in rules]
+
+
+def _named_properties(shapes: rdflib.Graph, shape: rdflib.URIRef) -> list[rdflib.URIRef]:
+    """The named property shapes ``shape`` includes (trsh:sourceRequired, trsh:label).
+    pySHACL skips a named shape that ``use_shapes`` does not list; listed, it also applies
+    it to the focus nodes directly, which reports the same results again (dropped above)."""
+    return [o for o in shapes.objects(shape, SH_PROPERTY) if isinstance(o, rdflib.URIRef)]
+
+
+SH_PROPERTY = rdflib.URIRef(sh.property)
 
 
 def _default_graph(quads: list[ox.Quad]) -> ox.Store:
