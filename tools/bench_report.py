@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-OUT = Path(__file__).resolve().parents[2] / "benchmarks"
+OUT = Path(__file__).resolve().parents[1] / "benchmarks"  # tools/ is at the root
 
 
 def machine() -> str:

@@ -30,8 +30,9 @@ from rivalry.validate.layers import located, validate
 from rivalry.validate.locate import Locator
 from rivalry.validate.report import Report
 
-# the most statements one submission may bring: the checks grow with the change's size
-CHANGE_LIMIT = 50_000
+# no cap on a submission's statements: the checks grow with the change, not with the graph,
+# and the merge writes it in batches (gate/merge.py); kept for callers that pass one
+CHANGE_LIMIT: int | None = None
 EMPTY = (
     "holds no statements, so there is nothing to check or add (an empty file, only prefixes, "
     "an empty graph block, or a CSV with only its header)"
@@ -78,7 +79,7 @@ def load_submission(project: Project, files: Iterable[Path]) -> Sources:
     would pass every check and record a merge of nothing)."""
     change = Sources()
     for path in change_files(files):
-        part = load_change(project, [path], limit=CHANGE_LIMIT - len(change.facts))
+        part = load_change(project, [path], limit=None)
         if path.suffix.lower() == ".jsonld":
             _check_languages(path)
         if not part.facts:

@@ -10,6 +10,7 @@ refused without being reasoned over.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -168,33 +169,32 @@ def _time_zone_problems(literal: ox.Literal, focus: str) -> list[Problem]:
 
 
 def _iri_problems(iri: str, focus: str) -> list[Problem]:
+    issue = _iri_issue(iri)
+    return [] if issue is None else [_problem(issue[0], focus, issue[1])]
+
+
+@functools.lru_cache(maxsize=65_536)
+def _iri_issue(iri: str) -> tuple[str, str] | None:
+    """What is wrong with an IRI, if anything (asked once per IRI: a change repeats its
+    predicates, graph and entities in quad after quad)."""
     if not iri.startswith(SCHEMES):
-        return [
-            _problem(
-                "iri-scheme",
-                focus,
-                f"<{iri[:80]}> is not an http(s) or urn IRI; only those may enter the graph",
-            )
-        ]
+        return (
+            "iri-scheme",
+            f"<{iri[:80]}> is not an http(s) or urn IRI; only those may enter the graph",
+        )
     if iri.startswith(BASE) and DOT_SEGMENT.search(iri, len(BASE) - 1):
-        return [
-            _problem(
-                "dot-segment",
-                focus,
-                f"<{iri[:120]}> holds a dot segment (/./ or /../, perhaps as %2e); resolved, "
-                "it would name another IRI of the graph's namespace. Write the IRI without it",
-            )
-        ]
+        return (
+            "dot-segment",
+            f"<{iri[:120]}> holds a dot segment (/./ or /../, perhaps as %2e); resolved, "
+            "it would name another IRI of the graph's namespace. Write the IRI without it",
+        )
     if INVISIBLE.search(iri) or (iri.startswith(ID) and not iri.isascii()):
-        return [
-            _problem(
-                "confusable-iri",
-                focus,
-                f"<{ascii(iri)[1:-1]}> holds invisible or non-ASCII characters; the graph's "
-                "IRIs are plain ASCII so that two look-alike IRIs cannot name two things",
-            )
-        ]
-    return []
+        return (
+            "confusable-iri",
+            f"<{ascii(iri)[1:-1]}> holds invisible or non-ASCII characters; the graph's "
+            "IRIs are plain ASCII so that two look-alike IRIs cannot name two things",
+        )
+    return None
 
 
 def _text_problems(text: str, focus: str) -> list[Problem]:

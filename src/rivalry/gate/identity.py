@@ -148,6 +148,8 @@ class _Lookups:
         self.store = store
         self._labels: dict[ox.NamedNode, list] = {}
         self._keys: dict[str, set[str]] = {}
+        self._named: dict[ox.NamedNode, dict[str, list[int]]] = {}
+        self._by_length: dict[str, dict[int, list[str]]] = {}
         self._urls: dict[str, list[tuple[ox.NamedNode, str]]] | None = None
 
     def labels(self, kind: ox.NamedNode) -> list[tuple[ox.NamedNode, str, str]]:
@@ -160,6 +162,32 @@ class _Lookups:
                 (row["existing"], name_key(row["label"].value), row["label"].value) for row in rows
             ]
         return self._labels[kind]
+
+    def near_in_length(self, kind: str, key: str) -> list[str]:
+        """The known keys under ``kind`` other than ``key`` that difflib could find close at
+        0.8: a ratio is at most 2·min(len)/(len + len), so the others are never looked at."""
+        if kind not in self._by_length:
+            by_length: dict[int, list[str]] = defaultdict(list)
+            for known in self.keys(kind):
+                by_length[len(known)].append(known)
+            self._by_length[kind] = by_length
+        size = len(key)
+        return [
+            known
+            for length, keys in self._by_length[kind].items()
+            if 2.0 * min(length, size) / (length + size) >= 0.8  # difflib's real_quick_ratio
+            for known in keys
+            if known != key
+        ]
+
+    def named(self, kind: ox.NamedNode, key: str) -> list[int]:
+        """The positions in ``labels(kind)`` of the entities with that normalised name."""
+        if kind not in self._named:
+            index: dict[str, list[int]] = defaultdict(list)
+            for i, (_, name, _) in enumerate(self.labels(kind)):
+                index[name].append(i)
+            self._named[kind] = index
+        return self._named[kind].get(key, [])
 
     def urls(self) -> dict[str, list[tuple[ox.NamedNode, str]]]:
         """The known news reports by url_key of their URL."""
@@ -185,6 +213,8 @@ def _declared_different(store: ox.Store, facts: list[ox.Triple]) -> set[frozense
     """Pairs a curator declared distinct with owl:differentFrom (in the change or the
     graph): the deliberate way to keep a second entity that shares a name or key."""
     pairs = {frozenset((t.subject, t.object)) for t in facts if t.predicate == DIFFERENT}
+    if next(iter(store.quads_for_pattern(None, DIFFERENT, None)), None) is None:
+        return pairs  # the graph declares nothing distinct: no lookup per entity
     for entity in {t.subject for t in facts} | {t.object for t in facts}:
         if isinstance(entity, ox.NamedNode):
             for q in store.quads_for_pattern(entity, DIFFERENT, None):
@@ -235,7 +265,9 @@ def _duplicates(
     types = {t.object for t in mine if t.predicate == TYPE}
     reported = {p.message for p in problems}
     for kind in types if names else ():
-        for existing, key, label in lookups.labels(kind):
+        # only the entities of that type with one of these names, in the order of the scan
+        same = sorted(i for name in names for i in lookups.named(kind, name))
+        for existing, key, label in (lookups.labels(kind)[i] for i in same):
             if existing == entity or frozenset((entity, existing)) in different:
                 continue
             if key in names:
@@ -311,8 +343,8 @@ def _similar(lookups: _Lookups, term: ox.NamedNode) -> str | None:
     kind, _, key = term.value.rpartition("/")
     if kind.removeprefix(ID) not in NAMED_KINDS:
         return None
-    known = lookups.keys(kind + "/") - {key}
     if kind == ID + "state" and len(key) == 2 and pycountry.countries.get(alpha_2=key) is None:
+        known = lookups.keys(kind + "/") - {key}
         # two-letter codes are too short for difflib: for a code ISO 3166-1 does not assign,
         # a known code with the same first letter (JA -> JP)
         near = sorted(
@@ -324,7 +356,7 @@ def _similar(lookups: _Lookups, term: ox.NamedNode) -> str | None:
         )
         if near:
             return f"{kind}/{near[0]}"
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+    close = difflib.get_close_matches(key, lookups.near_in_length(kind + "/", key), n=1, cutoff=0.8)
     return f"{kind}/{close[0]}" if close else None
 
 

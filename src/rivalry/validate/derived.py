@@ -77,21 +77,43 @@ def key(problem: Problem) -> tuple:
     return (problem.severity, problem.rule, problem.focus, problem.path, problem.value)
 
 
-def cause(problem: Problem, derived: list[Derivation]) -> Derivation | None:
-    """The derivation that most plausibly brought ``problem``: one about its focus node
-    first, then one whose property or object the problem names."""
+class Causes:
+    """The derivations indexed by the nodes and the property they name, so finding a
+    problem's cause looks only at the derivations that can be it (a scan of every one for
+    every problem grew with the change squared)."""
 
-    def score(d: Derivation) -> tuple[int, int, int]:
-        s, p, o = d.terms()
+    def __init__(self, derived: list[Derivation]):
+        self.derived = derived
+        self.by_node: dict[str, list[int]] = {}
+        self.by_property: dict[str, list[int]] = {}
+        for i, d in enumerate(derived):
+            s, p, o = d.terms()
+            for node in {s, o}:
+                self.by_node.setdefault(node, []).append(i)
+            self.by_property.setdefault(p, []).append(i)
+
+    def cause(self, problem: Problem) -> Derivation | None:
+        """The derivation that most plausibly brought ``problem``: one about its focus node
+        first, then one whose property or object the problem names (the earliest of the
+        best, as a scan of all of them in order would pick)."""
         named = {problem.path, problem.value}
         mentions = lambda iri: iri in named or compact(iri) in problem.message  # noqa: E731
-        return (problem.focus in (s, o), mentions(p), mentions(o) or mentions(s))
+        about = self.by_node.get(problem.focus or "", [])
+        if not about:  # only a derivation whose property the problem names can be the cause
+            about = sorted(i for p, found in self.by_property.items() if mentions(p) for i in found)
+        best = None
+        for i in about:
+            s, p, o = self.derived[i].terms()
+            score = (problem.focus in (s, o), mentions(p), mentions(o) or mentions(s))
+            if best is None or score > best[0]:
+                best = (score, i)
+        if best is None or not any(best[0][:2]):
+            return None
+        return self.derived[best[1]]
 
-    scored = [(score(d), i) for i, d in enumerate(derived)]
-    best = max(scored, key=lambda pair: (pair[0], -pair[1]), default=None)
-    if best is None or not any(best[0][:2]):
-        return None
-    return derived[best[1]]
+
+def cause(problem: Problem, derived: list[Derivation]) -> Derivation | None:
+    return Causes(derived).cause(problem)
 
 
 def attributed(problem: Problem, derivation: Derivation, locator: Locator) -> Problem:

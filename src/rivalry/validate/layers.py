@@ -12,13 +12,14 @@ import rdflib
 from rivalry import reason
 from rivalry.kernel.namespaces import compact
 from rivalry.kernel.paths import Project
+from rivalry.kernel.terms import sh
 from rivalry.load.parse import Sources, load_project, to_rdflib
 from rivalry.validate.candidates import candidates, surroundings
 from rivalry.validate.derived import (
+    Causes,
     Derivation,
     attributed,
     brought_by,
-    cause,
     derivations,
     inferred_quads,
     key,
@@ -76,12 +77,9 @@ def _shape_problems(
     nodes of ``only`` and the shapes named in ``rules``, if given)."""
     wanted = only if focus is None else focus if only is None else focus & only
     shapes = to_rdflib(without_sparql(sources.shapes))
-    if focus is None:  # the whole graph: pySHACL checks only the nodes that may fail
-        problems = _core_problems(facts, sources, shapes, only, rules)
-    else:
-        data = to_rdflib(facts)  # a change and its neighbourhood: small
-        roots = [rdflib.URIRef(n.value) for n in wanted or () if isinstance(n, ox.NamedNode)]
-        problems = shacl_problems(data, shapes, focus_nodes=roots) if roots else []
+    # pySHACL checks only the nodes that may fail (of the whole graph, or of a change): the
+    # cost follows the candidates, not every node times every shape
+    problems = _core_problems(facts, sources, shapes, wanted, rules) if wanted != set() else []
     constraints = load_constraints(_default_graph(sources.shapes))
     if rules is not None:
         constraints = [c for c in constraints if compact(c.shape) in rules]
@@ -93,7 +91,8 @@ def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Deriva
     """The problems that only the derived triples bring, each with its derivation: those
     the shapes do not find again on the asserted facts alone (re-checked for the problems'
     nodes only, so a graph with few problems pays little)."""
-    causes = {p: cause(p, derived) for p in problems if p.focus and derived}
+    index = Causes(derived)
+    causes = {p: index.cause(p) for p in problems if p.focus and derived}
     suspects = {p: d for p, d in causes.items() if d is not None}
     if not suspects:
         return {}
@@ -113,16 +112,29 @@ def _core_problems(
 ) -> list[Problem]:
     """Each shape on the nodes that may fail it, over those nodes' surroundings."""
     core = _default_graph(without_sparql(sources.shapes))
-    found = candidates(facts, core, rules)
+    found = candidates(facts, core)
     if only is not None:
         found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
     nodes = set().union(*found.values())
+    if not nodes:
+        return []
     data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
-    problems = []
+    problems: dict[Problem, None] = {}
     for shape, focus in found.items():
         focus_nodes = [rdflib.URIRef(n.value) for n in focus]
-        problems += shacl_problems(data, shapes, focus_nodes, use_shapes=[rdflib.URIRef(shape)])
-    return problems
+        use = [rdflib.URIRef(shape), *_named_properties(shapes, rdflib.URIRef(shape))]
+        problems.update(dict.fromkeys(shacl_problems(data, shapes, focus_nodes, use_shapes=use)))
+    return [p for p in problems if rules is None or p.rule in rules]
+
+
+def _named_properties(shapes: rdflib.Graph, shape: rdflib.URIRef) -> list[rdflib.URIRef]:
+    """The named property shapes ``shape`` includes (trsh:sourceRequired, trsh:label).
+    pySHACL skips a named shape that ``use_shapes`` does not list; listed, it also applies
+    it to the focus nodes directly, which reports the same results again (dropped above)."""
+    return [o for o in shapes.objects(shape, SH_PROPERTY) if isinstance(o, rdflib.URIRef)]
+
+
+SH_PROPERTY = rdflib.URIRef(sh.property)
 
 
 def _default_graph(quads: list[ox.Quad]) -> ox.Store:
