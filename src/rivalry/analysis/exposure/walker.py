@@ -7,7 +7,9 @@ Links, sources and restrictions are read a frontier at a time: the nodes one que
 the same role (the projects hosted by a state, the items those projects use) are asked about
 together, in one query with a VALUES block, when the walk first asks about one of them. A
 state home to thousands of firms costs a few queries, not thousands (63 s to 3.6 s for
-the hub state at 1M triples, on a loaded machine; a firm takes milliseconds)."""
+the hub state at 1M triples, on a loaded machine; a firm takes milliseconds). On an embedded
+store the walk asks only about the links the skeleton (skeleton.py) keeps: those on chains
+that can end in an exposure."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from rivalry.analysis.exposure.model import (
     Period,
     in_force,
 )
+from rivalry.analysis.exposure.skeleton import Allowed
 from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
@@ -82,6 +85,14 @@ class Walker:
         # node -> the nodes found with it in the same role by one query (its frontier)
         self._frontier: dict[str, frozenset[str]] = {}
         self._source_rows: dict[str, dict] = {}
+        # set by the walk (paths.py) from the skeleton: the only links worth reading
+        self.allowed: Allowed | None = None
+
+    @property
+    def prunable(self) -> bool:
+        """Whether the skeleton can be read here: an embedded store's indexes are quick; a
+        remote one would answer each triple pattern in an HTTP round trip."""
+        return isinstance(self.store, ox.Store)
 
     def run(self, name: str, **params: ox.NamedNode | ox.Literal):
         bindings = {ox.Variable(k): v for k, v in params.items()}
@@ -166,9 +177,17 @@ class Walker:
     def links(self, iri: str, direction: str, relation: str) -> list[Link]:
         """Links of ``relation`` (compact, tr:…) leaving (``from``) or reaching (``to``) a node."""
         key = (iri, direction, relation)
+        allowed = self.allowed
+        if allowed is not None and key not in allowed.keys:
+            return []  # the skeleton found no exposure this way
         if key not in self._links:
             frontier = self._frontier.get(iri, frozenset()) | {iri}
-            batch = {n for n in frontier if (n, direction, relation) not in self._links}
+            batch = {
+                n
+                for n in frontier
+                if (n, direction, relation) not in self._links
+                and (allowed is None or (n, direction, relation) in allowed.keys)
+            }
             self._links.update(self._read_links(batch, direction, relation))
         return self._links[key]
 
@@ -184,6 +203,8 @@ class Walker:
         only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
         for row in self.run_many(f"links-{direction}", bound, iris, only):
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
+            if self.allowed is not None and triple not in self.allowed.triples:
+                continue
             entry = found[triple]
             qualifier = row["qualifier"]
             timed = qualifier is not None and (row["start"] or row["end"])
