@@ -134,6 +134,11 @@ def all_paths(walker: Walker, entity: Node) -> list[Path]:
         walker.allowed = _allowed(walker, entity)
     ways = reaches(walker, entity)
     walker.read_restrictions({target for _, _, target in ways})  # one query for them all
+    # and the measures, amendments, conflicts and laws they lead to, a query for each kind
+    found = [r for _, _, t in ways for r in walker.restrictions(t)]
+    walker.read_instruments({m for m, *_ in found} | {r for _, r, *_ in found})
+    walker.read_conflicts({m for m, *_ in found})
+    walker.read_instruments({law for m, *_ in found for law in walker.conflicts(m)})
     for how, upward, target in ways:
         for measure_iri, restricting, relation, restriction_sources, assumed in walker.restrictions(
             target

@@ -241,21 +241,44 @@ class Walker:
 
     def instrument(self, iri: str) -> Instrument | None:
         if iri not in self._instruments:
-            rows = list(self.run("instrument", instrument=ox.NamedNode(iri)))
-            if not rows:
-                self._instruments[iri] = None
-            else:
-                since = earliest(r["since"] for r in rows)
-                ends = earliest(r["ends"] for r in rows)
-                state = next((r["state"].value for r in rows if r["state"]), "")
-                sources = {r["source"].value for r in rows if r["source"]}
-                self._instruments[iri] = Instrument(
-                    node=self.node(iri),
-                    state=self.node(state) if state else Node("", ""),
-                    in_force=in_force(since, ends),
-                    sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
-                )
+            self.read_instruments([iri])
         return self._instruments[iri]
+
+    def read_instruments(self, iris) -> None:
+        """Read the instruments not yet read, in one query (per BATCH)."""
+        wanted = {i for i in iris if i not in self._instruments}
+        if not wanted:
+            return
+        rows: dict[str, list] = defaultdict(list)
+        for row in self.run_values("instrument", "instrument", wanted):
+            rows[row["instrument"].value].append(row)
+        for iri in sorted(wanted):
+            self._instruments[iri] = self._instrument_of(iri, rows.get(iri, []))
+
+    def _instrument_of(self, iri: str, rows: list) -> Instrument | None:
+        if not rows:
+            return None
+        since = earliest(r["since"] for r in rows)
+        ends = earliest(r["ends"] for r in rows)
+        state = next((r["state"].value for r in rows if r["state"]), "")
+        sources = {r["source"].value for r in rows if r["source"]}
+        return Instrument(
+            node=self.node(iri),
+            state=self.node(state) if state else Node("", ""),
+            in_force=in_force(since, ends),
+            sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
+        )
+
+    def run_values(self, name: str, variable: str, iris):
+        """The query with ``variable`` bound to each of ``iris`` by one VALUES block at the
+        start of its WHERE group (its UNIONs are nested, so bind_many does not apply), in
+        chunks of BATCH."""
+        iris = sorted(iris)
+        for at in range(0, len(iris), BATCH):
+            terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
+            block = f" VALUES ?{variable} {{ {terms} }} "
+            text = execute.WHERE.sub(_after(block), sparql(name), count=1)
+            yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
         """(measure, instrument adding the target — the measure or an amendment, tr:restricts
@@ -300,12 +323,23 @@ class Walker:
     def conflicts(self, measure: str) -> dict[str, list[Act]]:
         """For each law forbidding compliance with the measure, the acts invoking it."""
         if measure not in self._conflicts:
-            self._conflicts[measure] = self._read_conflicts(measure)
+            self.read_conflicts([measure])
         return self._conflicts[measure]
 
-    def _read_conflicts(self, measure: str) -> dict[str, list[Act]]:
+    def read_conflicts(self, measures) -> None:
+        """Read the conflicts of the measures not yet read, in one query (per BATCH)."""
+        wanted = {m for m in measures if m not in self._conflicts}
+        if not wanted:
+            return
+        rows: dict[str, list] = defaultdict(list)
+        for row in self.run_values("conflicts", "measure", wanted):
+            rows[row["measure"].value].append(row)
+        for measure in sorted(wanted):
+            self._conflicts[measure] = self._conflicts_of(rows.get(measure, []))
+
+    def _conflicts_of(self, rows: list) -> dict[str, list[Act]]:
         laws: dict[str, dict[str, dict]] = defaultdict(dict)
-        for row in self.run("conflicts", measure=ox.NamedNode(measure)):
+        for row in rows:
             acts = laws[row["law"].value]
             if row["act"] is None:
                 continue
