@@ -98,14 +98,19 @@ class Walker:
         bindings = {ox.Variable(k): v for k, v in params.items()}
         return execute.execute(self.store, sparql(name), bindings)
 
-    def run_many(self, name: str, variable: str, iris, only: str = ""):
+    def run_many(self, name: str, variable: str, iris, only: str = "", nested: bool = False):
         """The query with ``variable`` bound to each of ``iris`` (a VALUES block in every
-        WHERE group, as the engine's own binding does), in chunks of BATCH."""
+        WHERE group, as the engine's own binding does; with ``nested``, whose UNIONs sit
+        inside OPTIONALs, one block at the start of its WHERE group), in chunks of BATCH."""
         iris = sorted(iris)
         for at in range(0, len(iris), BATCH):
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
-            text = bind_many(sparql(name), f" VALUES ?{variable} {{ {terms} }} ")
+            block = f" VALUES ?{variable} {{ {terms} }} "
+            if nested:
+                text = execute.WHERE.sub(_after(block), sparql(name), count=1)
+            else:
+                text = bind_many(sparql(name), block)
             if only:  # one link kind instead of the query's list
                 text = RELATIONS.sub(only, text, count=1)
             yield from self.store.query(text, prefixes=execute.PREFIXES)
@@ -250,7 +255,7 @@ class Walker:
         if not wanted:
             return
         rows: dict[str, list] = defaultdict(list)
-        for row in self.run_values("instrument", "instrument", wanted):
+        for row in self.run_many("instrument", "instrument", wanted, nested=True):
             rows[row["instrument"].value].append(row)
         for iri in sorted(wanted):
             self._instruments[iri] = self._instrument_of(iri, rows.get(iri, []))
@@ -268,17 +273,6 @@ class Walker:
             in_force=in_force(since, ends),
             sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
         )
-
-    def run_values(self, name: str, variable: str, iris):
-        """The query with ``variable`` bound to each of ``iris`` by one VALUES block at the
-        start of its WHERE group (its UNIONs are nested, so bind_many does not apply), in
-        chunks of BATCH."""
-        iris = sorted(iris)
-        for at in range(0, len(iris), BATCH):
-            terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
-            block = f" VALUES ?{variable} {{ {terms} }} "
-            text = execute.WHERE.sub(_after(block), sparql(name), count=1)
-            yield from self.store.query(text, prefixes=execute.PREFIXES)
 
     def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
         """(measure, instrument adding the target — the measure or an amendment, tr:restricts
@@ -332,7 +326,7 @@ class Walker:
         if not wanted:
             return
         rows: dict[str, list] = defaultdict(list)
-        for row in self.run_values("conflicts", "measure", wanted):
+        for row in self.run_many("conflicts", "measure", wanted, nested=True):
             rows[row["measure"].value].append(row)
         for measure in sorted(wanted):
             self._conflicts[measure] = self._conflicts_of(rows.get(measure, []))
