@@ -70,9 +70,11 @@ def quantile(values: list[float], q: int) -> float:
 
 
 def stage_generate(work: Path, size: int, _args) -> dict:
-    from tools.synthetic import generate
+    from tools.synthetic import generate, rivalry_layer
 
     data = generate(size)
+    # laws, threats, countermeasures and projects: what exposure and the as-of queries find
+    data.quads += rivalry_layer(data)
     project = work / "project"
     (project / "graph").mkdir(parents=True, exist_ok=True)
     for part in ("ontology", "queries"):

@@ -222,12 +222,18 @@ def rivalry_layer(data: Synthetic, seed: int = 13) -> list[ox.Quad]:
     for body, state in state_of.items():
         ministries.setdefault(state, body)
     laws = {}
-    for state, ministry in ministries.items():
-        law = _iri("instrument", f"syn-law-{state.value.rsplit('-', 1)[1].lower()}")
+    for state in ministries:
+        code = state.value.rsplit("-", 1)[1].lower()
+        # a law is adopted by a legislature (trsh:LawShape), not by a ministry
+        legislature = _iri("body", f"syn-{code}-legislature")
+        add(legislature, TYPE, _t("Legislature"))
+        add(legislature, LABEL, ox.Literal(f"Synthetic legislature of {code}", language="en"))
+        add(legislature, _t("ofState"), state)
+        law = _iri("instrument", f"syn-law-{code}")
         laws[state] = law
         add(law, TYPE, _t("Law"))
         add(law, LABEL, ox.Literal(f"Synthetic anti-sanctions law of {state.value}", language="en"))
-        add(law, _t("issuedBy"), ministry)
+        add(law, _t("issuedBy"), legislature)
         add(law, _t("effectiveOn"), ox.Literal("2018-01-01", datatype=DATE))
     issuers = {
         q.subject: state_of[q.object]

@@ -17,7 +17,7 @@ from rivalry.kernel.namespaces import PREFIXES
 from rivalry.kernel.terms import xsd
 from rivalry.kernel.text import ISO_DATE
 from rivalry.query.catalogue import CatalogueQuery, Param
-from rivalry.query.resolve import Names, UnknownEntity
+from rivalry.query.resolve import Names, UnknownEntity, in_graph
 
 
 class ParamError(RivalryError):
@@ -52,6 +52,8 @@ def to_term(store: ox.Store | None, param: Param, value: str) -> ox.NamedNode | 
     if param.type in ("iri", "entity"):
         iri = expand(value)
         if param.type == "entity" and store is not None:
+            if iri is not None and in_graph(store, iri.value):
+                return iri  # no need to read every entity's names
             try:
                 return Names.of(store).resolve(param.name, value, iri and iri.value)
             except UnknownEntity as err:

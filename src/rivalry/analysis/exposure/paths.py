@@ -21,6 +21,7 @@ on the days all its links, the measure, the restriction and the conflict hold to
 from __future__ import annotations
 
 import dataclasses
+from typing import Protocol
 
 from rivalry.analysis.exposure.model import (
     ALWAYS,
@@ -30,6 +31,7 @@ from rivalry.analysis.exposure.model import (
     Period,
     meet_all,
 )
+from rivalry.analysis.exposure.skeleton import Allowed, Skeleton
 from rivalry.analysis.exposure.walker import Walker
 
 MAX_DEPTH = 12  # subsidiary chains longer than this are a modelling error, not a group
@@ -47,7 +49,13 @@ HOW = {
 }
 
 
-def reaches(walker: Walker, entity: Node) -> list[tuple[str, list[Link], str]]:
+class Steps(Protocol):
+    """What the way up needs: the Walker, or the Skeleton that prunes it."""
+
+    def links(self, iri: str, direction: str, relation: str) -> list[Link]: ...
+
+
+def reaches(walker: Steps, entity: Node) -> list[tuple[str, list[Link], str]]:
     """(how, links from the entity upwards, restricted target) for every way up."""
     found: list[tuple[str, list[Link], str]] = []
     iri = entity.iri
@@ -84,12 +92,12 @@ def _prefixed(link: Link, chains):
         yield [link, *links], target
 
 
-def _via_project(walker: Walker, project: str):
+def _via_project(walker: Steps, project: str):
     for use in walker.links(project, "from", "tr:usesItem"):
         yield from _prefixed(use, _via_item(walker, use.object))
 
 
-def _via_item(walker: Walker, item: Node):
+def _via_item(walker: Steps, item: Node):
     """The item itself, its family, the chips of a family, its designer and the group."""
     yield [], item.iri
     for family in walker.links(item.iri, "from", "tr:productFamily"):
@@ -100,13 +108,13 @@ def _via_item(walker: Walker, item: Node):
         yield from _prefixed(designer, _via_firm(walker, designer, reached=designer.object))
 
 
-def _via_firm(walker: Walker, link: Link, reached: Node | None = None):
+def _via_firm(walker: Steps, link: Link, reached: Node | None = None):
     firm = reached or link.object
     yield [], firm.iri
     yield from _parents(walker, firm.iri)
 
 
-def _parents(walker: Walker, firm: str, seen: frozenset[str] = frozenset()):
+def _parents(walker: Steps, firm: str, seen: frozenset[str] = frozenset()):
     """Every ancestor of a firm up tr:subsidiaryOf, with the chain of links to it."""
     if len(seen) >= MAX_DEPTH:
         return
@@ -122,8 +130,15 @@ def all_paths(walker: Walker, entity: Node) -> list[Path]:
     """Every path of the entity, each with the days on which it holds (maybe none)."""
     paths: dict[str, Path] = {}
     home = walker.home(entity.iri)
+    if walker.prunable:
+        walker.allowed = _allowed(walker, entity)
     ways = reaches(walker, entity)
     walker.read_restrictions({target for _, _, target in ways})  # one query for them all
+    # and the measures, amendments, conflicts and laws they lead to, a query for each kind
+    found = [r for _, _, t in ways for r in walker.restrictions(t)]
+    walker.read_instruments({m for m, *_ in found} | {r for _, r, *_ in found})
+    walker.read_conflicts({m for m, *_ in found})
+    walker.read_instruments({law for m, *_ in found for law in walker.conflicts(m)})
     for how, upward, target in ways:
         for measure_iri, restricting, relation, restriction_sources, assumed in walker.restrictions(
             target
@@ -168,6 +183,16 @@ def all_paths(walker: Walker, entity: Node) -> list[Path]:
                 )
                 paths.setdefault(path.key, path)
     return [_with_contested(walker, p) for p in sorted(paths.values(), key=_path_order)]
+
+
+def _allowed(walker: Walker, entity: Node) -> Allowed:
+    """The links on the skeleton's chains that end in a target restricted by a measure
+    with a rival law against it: the only ones the walk then reads."""
+    skeleton, allowed = Skeleton(walker.store), Allowed()
+    for _, links, target in reaches(skeleton, entity):
+        if skeleton.relevant(target):
+            allowed.add(links, entity.iri)
+    return allowed
 
 
 def _amendment_in_force(walker: Walker, measure: str, restricting: str) -> tuple[Period, ...]:

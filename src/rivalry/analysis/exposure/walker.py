@@ -7,7 +7,9 @@ Links, sources and restrictions are read a frontier at a time: the nodes one que
 the same role (the projects hosted by a state, the items those projects use) are asked about
 together, in one query with a VALUES block, when the walk first asks about one of them. A
 state home to thousands of firms costs a few queries, not thousands (63 s to 3.6 s for
-the hub state at 1M triples, on a loaded machine; a firm takes milliseconds)."""
+the hub state at 1M triples, on a loaded machine; a firm takes milliseconds). On an embedded
+store the walk asks only about the links the skeleton (skeleton.py) keeps: those on chains
+that can end in an exposure."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from rivalry.analysis.exposure.model import (
     in_force,
 )
 from rivalry.kernel.dates import first_day
+from rivalry.analysis.exposure.skeleton import Allowed
 from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
@@ -84,19 +87,32 @@ class Walker:
         # node -> the nodes found with it in the same role by one query (its frontier)
         self._frontier: dict[str, frozenset[str]] = {}
         self._source_rows: dict[str, dict] = {}
+        # set by the walk (paths.py) from the skeleton: the only links worth reading
+        self.allowed: Allowed | None = None
+
+    @property
+    def prunable(self) -> bool:
+        """Whether the skeleton can be read here: an embedded store's indexes are quick; a
+        remote one would answer each triple pattern in an HTTP round trip."""
+        return isinstance(self.store, ox.Store)
 
     def run(self, name: str, **params: ox.NamedNode | ox.Literal):
         bindings = {ox.Variable(k): v for k, v in params.items()}
         return execute.execute(self.store, sparql(name), bindings)
 
-    def run_many(self, name: str, variable: str, iris, only: str = ""):
+    def run_many(self, name: str, variable: str, iris, only: str = "", nested: bool = False):
         """The query with ``variable`` bound to each of ``iris`` (a VALUES block in every
-        WHERE group, as the engine's own binding does), in chunks of BATCH."""
+        WHERE group, as the engine's own binding does; with ``nested``, whose UNIONs sit
+        inside OPTIONALs, one block at the start of its WHERE group), in chunks of BATCH."""
         iris = sorted(iris)
         for at in range(0, len(iris), BATCH):
             # pyoxigraph's escaped N-Triples form of each IRI, as execute.with_values writes
             terms = " ".join(str(ox.NamedNode(i)) for i in iris[at : at + BATCH])
-            text = bind_many(sparql(name), f" VALUES ?{variable} {{ {terms} }} ")
+            block = f" VALUES ?{variable} {{ {terms} }} "
+            if nested:
+                text = execute.WHERE.sub(_after(block), sparql(name), count=1)
+            else:
+                text = bind_many(sparql(name), block)
             if only:  # one link kind instead of the query's list
                 text = RELATIONS.sub(only, text, count=1)
             yield from self.store.query(text, prefixes=execute.PREFIXES)
@@ -168,9 +184,17 @@ class Walker:
     def links(self, iri: str, direction: str, relation: str) -> list[Link]:
         """Links of ``relation`` (compact, tr:…) leaving (``from``) or reaching (``to``) a node."""
         key = (iri, direction, relation)
+        allowed = self.allowed
+        if allowed is not None and key not in allowed.keys:
+            return []  # the skeleton found no exposure this way
         if key not in self._links:
             frontier = self._frontier.get(iri, frozenset()) | {iri}
-            batch = {n for n in frontier if (n, direction, relation) not in self._links}
+            batch = {
+                n
+                for n in frontier
+                if (n, direction, relation) not in self._links
+                and (allowed is None or (n, direction, relation) in allowed.keys)
+            }
             self._links.update(self._read_links(batch, direction, relation))
         return self._links[key]
 
@@ -186,6 +210,8 @@ class Walker:
         only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
         for row in self.run_many(f"links-{direction}", bound, iris, only):
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
+            if self.allowed is not None and triple not in self.allowed.triples:
+                continue
             entry = found[triple]
             qualifier = row["qualifier"]
             timed = qualifier is not None and (row["start"] or row["end"])
@@ -222,21 +248,33 @@ class Walker:
 
     def instrument(self, iri: str) -> Instrument | None:
         if iri not in self._instruments:
-            rows = list(self.run("instrument", instrument=ox.NamedNode(iri)))
-            if not rows:
-                self._instruments[iri] = None
-            else:
-                since = earliest(r["since"] for r in rows)
-                ends = earliest(r["ends"] for r in rows)
-                state = next((r["state"].value for r in rows if r["state"]), "")
-                sources = {r["source"].value for r in rows if r["source"]}
-                self._instruments[iri] = Instrument(
-                    node=self.node(iri),
-                    state=self.node(state) if state else Node("", ""),
-                    in_force=in_force(since, ends),
-                    sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
-                )
+            self.read_instruments([iri])
         return self._instruments[iri]
+
+    def read_instruments(self, iris) -> None:
+        """Read the instruments not yet read, in one query (per BATCH)."""
+        wanted = {i for i in iris if i not in self._instruments}
+        if not wanted:
+            return
+        rows: dict[str, list] = defaultdict(list)
+        for row in self.run_many("instrument", "instrument", wanted, nested=True):
+            rows[row["instrument"].value].append(row)
+        for iri in sorted(wanted):
+            self._instruments[iri] = self._instrument_of(iri, rows.get(iri, []))
+
+    def _instrument_of(self, iri: str, rows: list) -> Instrument | None:
+        if not rows:
+            return None
+        since = earliest(r["since"] for r in rows)
+        ends = earliest(r["ends"] for r in rows)
+        state = next((r["state"].value for r in rows if r["state"]), "")
+        sources = {r["source"].value for r in rows if r["source"]}
+        return Instrument(
+            node=self.node(iri),
+            state=self.node(state) if state else Node("", ""),
+            in_force=in_force(since, ends),
+            sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
+        )
 
     def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
         """(measure, instrument adding the target — the measure or an amendment, tr:restricts
@@ -281,12 +319,23 @@ class Walker:
     def conflicts(self, measure: str) -> dict[str, list[Act]]:
         """For each law forbidding compliance with the measure, the acts invoking it."""
         if measure not in self._conflicts:
-            self._conflicts[measure] = self._read_conflicts(measure)
+            self.read_conflicts([measure])
         return self._conflicts[measure]
 
-    def _read_conflicts(self, measure: str) -> dict[str, list[Act]]:
+    def read_conflicts(self, measures) -> None:
+        """Read the conflicts of the measures not yet read, in one query (per BATCH)."""
+        wanted = {m for m in measures if m not in self._conflicts}
+        if not wanted:
+            return
+        rows: dict[str, list] = defaultdict(list)
+        for row in self.run_many("conflicts", "measure", wanted, nested=True):
+            rows[row["measure"].value].append(row)
+        for measure in sorted(wanted):
+            self._conflicts[measure] = self._conflicts_of(rows.get(measure, []))
+
+    def _conflicts_of(self, rows: list) -> dict[str, list[Act]]:
         laws: dict[str, dict[str, dict]] = defaultdict(dict)
-        for row in self.run("conflicts", measure=ox.NamedNode(measure)):
+        for row in rows:
             acts = laws[row["law"].value]
             if row["act"] is None:
                 continue

@@ -1,0 +1,74 @@
+"""The exposure walk reads links only along chains that can end in an exposure (the
+skeleton, src/rivalry/analysis/exposure/skeleton.py), and gives the same paths as the full
+walk; an entity given by IRI is bound without reading every entity's names."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import CASES, built_project
+from rivalry.analysis.exposure.paths import all_paths
+from rivalry.analysis.exposure.walker import Walker
+from rivalry.kernel.namespaces import ID, RDF
+from rivalry.kernel.terms import tr
+from rivalry.query import resolve
+from rivalry.query.catalogue import Param
+from rivalry.query.execute import to_term
+from rivalry.store.embedded import open_store
+
+
+class FullWalker(Walker):
+    """The walk as it was before the skeleton: every link of every node it meets."""
+
+    @property
+    def prunable(self) -> bool:
+        return False
+
+
+@pytest.fixture(scope="module")
+def case_db(tmp_path_factory):
+    project = built_project(tmp_path_factory.mktemp("skeleton"), [CASES / "exposure-paths.trig"])
+    return open_store(project.store_path)
+
+
+def entities(store: ox.Store) -> list[str]:
+    kinds = [ox.NamedNode(tr.State), ox.NamedNode(tr.Firm)]
+    typed = ox.NamedNode(RDF + "type")
+    return sorted(
+        {q.subject.value for k in kinds for q in store.quads_for_pattern(None, typed, k, None)}
+    )
+
+
+def test_the_pruned_walk_gives_every_path_of_the_full_walk(case_db):
+    checked = 0
+    for iri in entities(case_db):
+        pruned, full = Walker(case_db), FullWalker(case_db)
+        node = pruned.node(iri)
+        assert all_paths(pruned, node) == all_paths(full, full.node(iri)), iri
+        checked += 1
+    assert checked >= 8  # the case's states and firms
+
+
+def test_no_link_is_read_off_the_chains_that_end_in_an_exposure(case_db):
+    # Taiwan hosts the foundry's home but no project, facility or subsidiary of a
+    # restricted firm: the walk has nothing to ask the store about its links
+    walker = Walker(case_db)
+    assert all_paths(walker, walker.node(ID + "state/TW")) == []
+    assert walker.allowed is not None and not walker.allowed.keys
+    assert not any(walker._links.values())
+
+    full = FullWalker(case_db)
+    all_paths(full, full.node(ID + "state/TW"))
+    assert any(full._links.values())  # the full walk read the foundry's links for nothing
+
+
+def test_an_entity_iri_is_bound_without_reading_every_name(case_db):
+    resolve._CACHE.pop(id(case_db), None)
+    param = Param(name="entity", type="entity", description="")
+    assert to_term(case_db, param, "state:MY") == ox.NamedNode(ID + "state/MY")
+    assert id(case_db) not in resolve._CACHE  # the names index was not built
+    # a label still resolves through it, and an unknown IRI still gets its hint
+    assert to_term(case_db, param, "Malaysia") == ox.NamedNode(ID + "state/MY")
+    with pytest.raises(Exception, match="not in the graph"):
+        to_term(case_db, param, "state:XX")
