@@ -33,8 +33,8 @@ from rivalry.analysis.exposure.model import (
     Period,
     in_force,
 )
-from rivalry.kernel.dates import first_day
 from rivalry.analysis.exposure.skeleton import Allowed
+from rivalry.kernel.dates import first_day
 from rivalry.kernel.namespaces import TR, compact
 from rivalry.kernel.terms import rdf, rdfs, tr
 from rivalry.query import execute
