@@ -9,7 +9,7 @@ import pytest
 from rivalry.kernel.namespaces import ID, TR, XSD
 from rivalry.load.parse import Sources, load_project, load_vocabulary, to_rdflib
 from rivalry.validate.candidates import candidates
-from rivalry.validate.layers import _core_problems, _default_graph
+from rivalry.validate.layers import _core_problems, _default_graph, _shape_problems
 from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import without_sparql
 from tools.synthetic import change_set, generate
@@ -23,7 +23,7 @@ def both_ways(sources: Sources) -> tuple[list, list]:
     shapes = to_rdflib(without_sparql(sources.shapes))
     whole = shacl_problems(to_rdflib(sources.ontology + sources.facts), shapes)
     facts = _default_graph(sources.ontology + sources.facts)
-    return found(whole), found(_core_problems(facts, sources, shapes))
+    return found(whole), found(_core_problems(facts, sources))
 
 
 @pytest.mark.parametrize("broken", [0, 30])
@@ -42,8 +42,8 @@ def test_same_problems_on_the_project_graph(project):
 
 
 def test_ill_typed_dates_and_uncompiled_constraints_are_candidates(project):
-    """A date Oxigraph stores but cannot read, and a constraint this module does not compile
-    (sh:not), make their nodes candidates; conforming nodes are left out."""
+    """A constraint this module does not compile (sh:not) makes its nodes candidates, and a
+    date Oxigraph stores but cannot read is still reported."""
     vocabulary = load_vocabulary(project)
     data = generate(4000)
     event, date = ox.NamedNode(ID + "event/syn-3"), ox.NamedNode(TR + "onDate")
@@ -53,11 +53,13 @@ def test_ill_typed_dates_and_uncompiled_constraints_are_candidates(project):
     facts.append(ox.Quad(event, date, bad, graph))
     store = _default_graph(vocabulary.ontology + facts)
     found_nodes = candidates(store, _default_graph(without_sparql(vocabulary.shapes)))
-    event_shape = "https://w3id.org/tech-rivalry/shapes#EventShape"
-    assert event in found_nodes[event_shape]
-    assert ox.NamedNode(ID + "event/syn-4") not in found_nodes[event_shape]
     ministries = {q.subject for q in facts if q.object == ox.NamedNode(TR + "Ministry")}
     assert found_nodes["https://w3id.org/tech-rivalry/shapes#MinistryShape"] == ministries
-    whole, fast = both_ways(Sources(vocabulary.ontology, vocabulary.shapes, facts))
+    sources = Sources(vocabulary.ontology, vocabulary.shapes, facts)
+    whole, fast = both_ways(sources)
     assert fast == whole
-    assert any(p[3] == event.value and p[4] == date.value for p in whole)
+    # a date's form is a SPARQL rule (shapes/dates.ttl: a day, a month or a year), so the
+    # ill-typed day is reported by the shapes as a whole, on that event only
+    problems = _shape_problems(store, sources, None)
+    dated = {p.focus for p in problems if p.rule == "trsh:EventShape" and "date" in p.message}
+    assert event.value in dated and ID + "event/syn-4" not in dated

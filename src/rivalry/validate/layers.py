@@ -28,7 +28,6 @@ from rivalry.validate.locate import Locator
 from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
-from rivalry.validate.shacl import shacl_problems
 from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
 
 
@@ -76,10 +75,9 @@ def _shape_problems(
     """Every shape's problems on ``facts``, of ``focus`` or of the whole graph (only the
     nodes of ``only`` and the shapes named in ``rules``, if given)."""
     wanted = only if focus is None else focus if only is None else focus & only
-    shapes = to_rdflib(without_sparql(sources.shapes))
     # pySHACL checks only the nodes that may fail (of the whole graph, or of a change): the
     # cost follows the candidates, not every node times every shape
-    problems = _core_problems(facts, sources, shapes, wanted, rules) if wanted != set() else []
+    problems = _core_problems(facts, sources, wanted, rules) if wanted != set() else []
     constraints = load_constraints(_default_graph(sources.shapes))
     if rules is not None:
         constraints = [c for c in constraints if compact(c.shape) in rules]
@@ -106,7 +104,6 @@ def _causes(problems, derived, asserted, sources, focus) -> dict[Problem, Deriva
 def _core_problems(
     facts: ox.Store,
     sources: Sources,
-    shapes: rdflib.Graph,
     only: set | None = None,
     rules: set[str] | None = None,
 ) -> list[Problem]:
@@ -117,7 +114,10 @@ def _core_problems(
         found = {shape: nodes & only for shape, nodes in found.items() if nodes & only}
     nodes = set().union(*found.values())
     if not nodes:
-        return []
+        return []  # no candidate: pySHACL (and its imports) not needed at all
+    from rivalry.validate.shacl import shacl_problems
+
+    shapes = to_rdflib(without_sparql(sources.shapes))
     data = to_rdflib(sources.ontology + surroundings(facts, core, nodes))
     problems: dict[Problem, None] = {}
     for shape, focus in found.items():
