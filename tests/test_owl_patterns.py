@@ -73,3 +73,21 @@ def test_consistent_facts_need_no_reasoner(project):
     store = store_of(project, triples)
     assert not needs_reasoner(store)
     assert not reasoner_problems(store)
+
+
+def test_a_day_a_month_or_a_year_needs_no_reasoner_but_text_does(project):
+    """tr:CalendarDate is a union of datatypes: a year, a month or a day fits it without
+    HermiT; a string in its place is a suspect; and a mirror that is also a syndication
+    (the lineage module's disjointness) is one too."""
+
+    def dated(value: ox.Literal) -> list:
+        return [(X, TYPE, t("Agency")), (X, t("ofState"), Z), (Z, TYPE, t("State")),
+                (X, t("foundedOn"), value)]  # fmt: skip
+
+    for kind, text in (("gYear", "1921"), ("gYearMonth", "2003-03"), ("date", "2003-03-10")):
+        literal = ox.Literal(text, datatype=ox.NamedNode(XSD + kind))
+        assert not needs_reasoner(store_of(project, dated(literal))), kind
+    assert needs_reasoner(store_of(project, dated(ox.Literal("March 2003"))))
+    copy = node("source", "both")
+    both = [(copy, TYPE, t("MirrorCopy")), (copy, TYPE, t("SyndicatedCopy"))]
+    assert needs_reasoner(store_of(project, both))

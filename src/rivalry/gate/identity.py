@@ -66,6 +66,11 @@ SELECT DISTINCT ?kind ?known WHERE {
 }"""
 
 
+# a change with more untyped new nodes than this (a hostile 100,000-deep list) is refused
+# on the first ones; the rest are reported as one count, so the check stays quick
+UNTYPED_LISTED = 1000
+
+
 def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
     facts = [q.triple for q in change.facts]
     subjects = {t.subject for t in facts if isinstance(t.subject, ox.NamedNode)}
@@ -81,10 +86,15 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
     for entity in sorted(subjects - new, key=str):
         # an existing entity given a Wikidata id or ISO code another entity already holds
         problems += _shared_keys(store, entity, by_subject[entity], different)
+    untyped, unlisted = 0, []
     for entity in sorted(new, key=str):
+        if entity not in typed and untyped >= UNTYPED_LISTED:
+            unlisted.append(entity)  # refused already; counted, not each checked and located
+            continue
         problems += _duplicates(store, entity, by_subject[entity], lookups, different)
         similar = _similar(lookups, entity)
         if entity not in typed:
+            untyped += 1
             hint = f" Did you mean {compact(similar)}?" if similar else " Add its rdf:type."
             problems.append(
                 _problem(
@@ -100,6 +110,16 @@ def identity_problems(store: ox.Store, change: Sources) -> list[Problem]:
                 f"mean {compact(similar)}? If they are different things, ignore this warning."
             )
             problems.append(_problem("similar-iri", entity, message, severity="warning"))
+    if unlisted:
+        problems.append(
+            _problem(
+                "untyped-entity",
+                unlisted[0],
+                f"{len(unlisted)} more nodes, from {compact(unlisted[0].value)} on, are not in "
+                "the graph and the change gives them no type (only the first "
+                f"{UNTYPED_LISTED} are listed one by one). Add their rdf:type, or remove them.",
+            )
+        )
     problems += _claimed_graphs(store, facts)
     defined = subjects | {ox.NamedNode(v) for v in PREFIXES.values()}
     for term in sorted({t.object for t in facts if isinstance(t.object, ox.NamedNode)}, key=str):

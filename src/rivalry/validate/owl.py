@@ -101,9 +101,14 @@ _SUSPECTS = (
     "ASK { ?p a owl:FunctionalProperty . ?x ?p ?v1 , ?v2 . FILTER (!sameTerm(?v1, ?v2)) }",
     "ASK { ?p a owl:InverseFunctionalProperty . ?x1 ?p ?v . ?x2 ?p ?v . "
     "FILTER (!sameTerm(?x1, ?x2)) }",
+    # a range may be a union of datatypes (tr:CalendarDate: a day, a month or a year)
     """ASK {
     ?p a owl:DatatypeProperty ; rdfs:range ?range . FILTER (?range != rdfs:Literal)
-    ?x ?p ?v . FILTER (!isLiteral(?v) || !sameTerm(DATATYPE(?v), ?range))
+    ?x ?p ?v .
+    FILTER (!isLiteral(?v) || (!sameTerm(DATATYPE(?v), ?range) && NOT EXISTS {
+        ?range owl:equivalentClass/owl:unionOf/rdf:rest*/rdf:first ?member .
+        FILTER (sameTerm(DATATYPE(?v), ?member))
+    }))
 }""",
     "ASK { ?p a owl:ObjectProperty . ?x ?p ?v . FILTER (isLiteral(?v)) }",
 )
@@ -117,12 +122,24 @@ def needs_reasoner(store: ox.Store) -> bool:
     """Whether the store may be inconsistent: it uses an OWL construct the patterns do
     not cover, or a node matches one of the patterns (see ``_SUSPECTS``)."""
     terms = {row["term"].value for row in store.query(_OWL_TERMS, prefixes=PREFIXES)}
-    if terms - PATTERN_VOCABULARY:
+    unknown = terms - PATTERN_VOCABULARY
+    if unknown - _DATATYPE_UNION or (
+        unknown and store.query(_NOT_A_DATATYPE_UNION, prefixes=PREFIXES)
+    ):
         return True
     return _disjoint_types(store) or any(
         bool(store.query(ask, prefixes=PREFIXES)) for ask in _SUSPECTS
     )
 
+
+# owl:equivalentClass and owl:unionOf are understood only as a datatype's union of
+# datatypes (ontology/dates.ttl), which the range pattern above reads; any other use of
+# them (a class defined by a union or an equivalence) goes to the reasoner
+_DATATYPE_UNION = {OWL + "equivalentClass", OWL + "unionOf"}
+_NOT_A_DATATYPE_UNION = """ASK {
+    { ?a owl:equivalentClass ?b FILTER NOT EXISTS { ?a a rdfs:Datatype . ?b a rdfs:Datatype } }
+    UNION { ?u owl:unionOf ?members FILTER NOT EXISTS { ?u a rdfs:Datatype } }
+}"""
 
 _GROUPS = """
 SELECT ?axiom ?member WHERE {
