@@ -33,6 +33,15 @@ VIRTUOSO_DEVIATIONS = {
     "relations-as-of": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
     "sparp_find_origin_of_external_var(): bad e_external_src_idx' (the suspension and renaming "
     "filters of ontology 0.2 nest NOT EXISTS over the outer ?date)",
+    "agreements": "Virtuoso 7.2.5 refuses the query with 'Internal Optimized compiler error : "
+    "Bad dfe in sqlo_place_exp in sqldf.c:2316' (its SQL optimiser, on the agreement's OPTIONALs)",
+    "licence-decisions": "Virtuoso 7.2.5 writes an xsd:boolean as 1 in CSV where SPARQL 1.1 "
+    "results (and Oxigraph) write true (tr:firstDecision true)",
+    "ownership-chain": "Virtuoso 7.2.5 gives 0 for BIND (?share > 50 AS ?controls) on an "
+    "unbound share, which SPARQL 1.1 leaves unbound (an expression error), and writes booleans "
+    "as 1/0",
+    "single-source-facts": "Virtuoso 7.2.5 writes an xsd:boolean as 1 in CSV where SPARQL 1.1 "
+    "results (and Oxigraph) write true (the tr:firstDecision fact)",
     "restricted-as-of": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
     "sparp_find_origin_of_external_var(): bad e_external_src_idx' (the suspension filter nests "
     "NOT EXISTS over the outer ?date)",

@@ -26,7 +26,7 @@ SELECT ?term ?kind ?label ?definition
     }
     FILTER (STRSTARTS(STR(?term), STR(tr:))
             && (?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
-                          owl:AnnotationProperty, skos:ConceptScheme)
+                          owl:AnnotationProperty, rdfs:Datatype, skos:ConceptScheme)
                 || STRSTARTS(STR(?kind), STR(tr:))))
 } GROUP BY ?term ?kind ?label ?definition ORDER BY ?kind ?label"""
 
@@ -47,6 +47,7 @@ KINDS = {
     "ObjectProperty": "Object properties",
     "DatatypeProperty": "Datatype properties",
     "AnnotationProperty": "Annotation properties",
+    "Datatype": "Datatypes",
     "Individual": "Individuals",
 }
 
