@@ -85,7 +85,9 @@ def test_every_hostile_input_is_refused_with_a_located_reason(corpus, canary, pr
     )
     assert not crashes, crashes
     assert not accepted, accepted
-    assert slowest < 10, f"a hostile input ({slowest_path}) took {slowest:.1f} s to refuse"
+    # a guard against a hang or a blow-up (a 100,000-deep list checked quadratically would take
+    # hours), not a speed target: the time itself is recorded in the scorecard above
+    assert slowest < 60, f"a hostile input ({slowest_path}) took {slowest:.1f} s to refuse"
     assert canary.hits == [], canary.hits
 
 
