@@ -262,6 +262,16 @@ def test_source_page_lists_what_the_document_contributed(server):
     assert "Ministry of Investment, Trade and Industry" in text
 
 
+def test_nameless_neighbours_are_named_by_kind_and_links(server):
+    """A qualified node (a project participation) has no label; the page names it by its kind
+    and what it links instead of printing its raw IRI."""
+    status, _, body = get(server, "/page/firm/skyvast")
+    text = body.decode()
+    assert status == 200
+    assert "project participation: " in text and "developer" in text
+    assert ">participation:my-strategic-ai-infrastructure-skyvast" not in text
+
+
 def test_result_row_limit_is_signalled_not_truncated(built, project):
     from rivalry.serve.workers import Request, ResultTooLarge, WorkerPool
 

@@ -71,6 +71,7 @@ def write_entities(store: ox.Store, out: Path, iris: list[str], progress=None) -
             inferred=found["inferred"],
             dated=found["dated"],
             claims=found["claims"],
+            names=found["names"],
         )
         page = html.page(title, body, nav(ENTITY_ROOT), static=ENTITY_ROOT + "static/")
         target.with_name(name + ".html").write_text(page)

@@ -163,6 +163,7 @@ class Pages:
             inferred=found["inferred"],
             dated=found["dated"],
             claims=found["claims"],
+            names=found["names"],
         )
         body += exposure_page.entity_link(iri.value, explanation_href)  # hook: exposure pages
         return HTMLResponse(html.page(title, body))

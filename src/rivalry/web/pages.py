@@ -84,6 +84,26 @@ SELECT DISTINCT ?entity ?claim ?speaker ?speakerLabel ?stance ?matterLabel ?valu
                OPTIONAL { ?source tr:published ?date } }
 } ORDER BY ?date ?claim LIMIT 200"""
 
+# a name for the neighbours that have no rdfs:label of their own (qualified nodes: a project
+# participation, a supply, a quantity): their kind and what they link, e.g.
+# "project participation: Strategic AI Infrastructure, developer"
+NAMELESS = """
+SELECT ?entity ?node (SAMPLE(?kind) AS ?kindLabel)
+       (GROUP_CONCAT(DISTINCT ?part; separator=", ") AS ?parts) WHERE {
+    { ?entity ?p ?node } UNION { ?node ?p ?entity }
+    FILTER (!isLiteral(?node))
+    FILTER NOT EXISTS { ?node rdfs:label ?named }
+    GRAPH ?g { ?node a ?class } FILTER (?g != trg:inferred)
+    ?class rdfs:label ?kind FILTER (LANG(?kind) = "en")
+    OPTIONAL {
+        ?node ?q ?value FILTER (?q != rdf:type && ?value != ?entity)
+        OPTIONAL { ?value rdfs:label ?valueLabel FILTER (LANG(?valueLabel) = "en") }
+        FILTER (BOUND(?valueLabel) || DATATYPE(?value) IN (xsd:integer, xsd:decimal, xsd:double,
+                xsd:date, xsd:gYearMonth, xsd:gYear))
+        BIND (COALESCE(?valueLabel, STR(?value)) AS ?part)
+    }
+} GROUP BY ?entity ?node"""
+
 # what the named graphs a source document describes contributed (its page lists them all)
 CONTRIBUTED = """
 SELECT ?entity ?graph ?s ?sLabel ?p ?o ?oLabel WHERE {
@@ -136,7 +156,17 @@ QUERIES = {
     "inferred": INFERRED,
     "dated": DATED,
     "claims": CLAIMS,
+    "names": NAMELESS,
 }
+
+
+def node_names(rows: list[dict]) -> dict[str, str]:
+    """Display names for nameless neighbours, by IRI (see NAMELESS)."""
+    names = {}
+    for row in rows:
+        kind, parts = row["kindLabel"]["value"], row.get("parts", {}).get("value", "")
+        names[row["node"]["value"]] = f"{kind}: {parts}" if parts else kind
+    return names
 
 
 def _local(iri: str) -> str:
@@ -175,9 +205,16 @@ def fold(head: str, rows: list[str], what: str) -> str:
     )
 
 
-def relation_rows(iri: str, facts: list[dict], direction: str, link: Linker) -> list[str]:
+def relation_rows(
+    iri: str,
+    facts: list[dict],
+    direction: str,
+    link: Linker,
+    names: dict[str, str] | None = None,
+) -> list[str]:
     """One row per fact grouped by kind of relation, its sources collapsed into a count. A source
-    document's own page does not list itself as the source of its every row."""
+    document's own page does not list itself as the source of its every row. A value without a
+    label of its own is shown by the name `names` gives it."""
     grouped: dict[tuple[str, str], list] = {}
     for f in facts:
         if f["direction"]["value"] == direction and f["p"]["value"] not in infobox.SHOWN:
@@ -198,7 +235,8 @@ def relation_rows(iri: str, facts: list[dict], direction: str, link: Linker) -> 
             )
         else:
             sources = "<span class='muted'>this document</span>" if first.get("source") else ""
-        value = value_html(link, first["o"], first.get("oLabel", {}).get("value"), p)
+        label = first.get("oLabel", {}).get("value") or (names or {}).get(first["o"]["value"])
+        value = value_html(link, first["o"], label, p)
         kind = link.link(p, compact(p)) if p != previous else ""
         previous = p
         out.append(f"<tr><td class='kind'>{kind}</td><td>{value}</td><td>{sources}</td></tr>")
@@ -311,6 +349,7 @@ def entity(
     inferred: list[dict] | None = None,
     dated: list[dict] | None = None,
     claims: list[dict] | None = None,
+    names: list[dict] | None = None,
 ) -> tuple[str, str]:
     """The page's title and body: an infobox, the pictures, relations grouped by kind with
     their sources folded, derived facts, claims as sentences, a timeline, and what a source
@@ -326,10 +365,11 @@ def entity(
         views.embed(entity_views(iri, facts, timeline, link, label)),
     ]
     head = "<tr><th>relation</th><th>value</th><th>source</th></tr>"
-    out_rows = relation_rows(iri, facts, "out", link)
+    nameless = node_names(names or [])
+    out_rows = relation_rows(iri, facts, "out", link, nameless)
     if out_rows:
         parts.append("<h2>Relations</h2>" + fold(head, out_rows, "relations"))
-    in_rows = relation_rows(iri, facts, "in", link)
+    in_rows = relation_rows(iri, facts, "in", link, nameless)
     if in_rows:
         head_in = "<tr><th>relation</th><th>from</th><th>source</th></tr>"
         parts.append("<h2 id='referred'>Referred to by</h2>" + fold(head_in, in_rows, "rows"))
