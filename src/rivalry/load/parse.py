@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import rdflib
 
+from rivalry.kernel import nesting
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.formats import RDF_FILE_FORMATS
 from rivalry.kernel.namespaces import GENID, ONTOLOGY_GRAPH, OWL, RDFS, SHAPES_GRAPH
@@ -31,6 +32,10 @@ from rivalry.load.json_guard import JsonLimitError, guard
 FORMATS = RDF_FILE_FORMATS
 XSD_STRING = xsd.string
 BOM = b"\xef\xbb\xbf"
+# collections and [ ] nested deeper than this are refused before parsing: no real fact needs
+# it, and every later stage pays for each level (a 100,000-deep list took 10 s to refuse)
+MAX_NESTING = 100
+NESTED_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3)
 RDF12_TRIPLE = re.compile(r"<<|\{\|")
 RDF12_DIRECTION = re.compile(r"@[A-Za-z0-9-]+--")
 
@@ -72,6 +77,10 @@ def parse_file(
                 text = handle.read().decode("utf-8")
                 guard(text, jsonld=True)
                 source: bytes | BinaryIO = text.encode("utf-8")
+            elif fmt in NESTED_FORMATS:
+                source = handle.read()
+                # undecodable bytes are left to the parser, which says where they are
+                _refuse_deep_nesting(path, source.decode("utf-8", errors="replace"))
             else:
                 source = handle
             for quad in ox.parse(source, format=fmt, base_iri=base):
@@ -101,6 +110,19 @@ def parse_file(
         else q
         for q in quads
     ]
+
+
+def _refuse_deep_nesting(path: Path, text: str) -> None:
+    opening = nesting.too_deep(text, MAX_NESTING)
+    if opening is not None:
+        line, column = nesting.line_column(text, opening)
+        raise ParseError(
+            path,
+            line,
+            column,
+            f"collections ( ) and blank nodes [ ] nested more than {MAX_NESTING} levels deep; "
+            "give the inner nodes names and link them instead",
+        )
 
 
 def _refuse_rdf12(path: Path, quads: list[ox.Quad]) -> None:
