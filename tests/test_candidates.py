@@ -63,3 +63,28 @@ def test_ill_typed_dates_and_uncompiled_constraints_are_candidates(project):
     problems = _shape_problems(store, sources, None)
     dated = {p.focus for p in problems if p.rule == "trsh:EventShape" and "date" in p.message}
     assert event.value in dated and ID + "event/syn-4" not in dated
+
+
+def test_source_urls_are_candidates_only_when_pyshacl_could_fail_them(project):
+    """pySHACL checks an xsd:anyURI value's datatype, not its lexical form, so a well-typed
+    URL is no candidate, while one written as a plain string is, and both ways agree."""
+    vocabulary = load_vocabulary(project)
+    data = generate(2000)
+    url = ox.NamedNode(TR + "url")
+    sources_with_url = sorted({q.subject.value for q in data.quads if q.predicate == url})
+    plain, odd = (ox.NamedNode(s) for s in sources_with_url[:2])
+    facts = []
+    for q in data.quads:
+        if q.predicate == url and q.subject == plain:
+            q = ox.Quad(q.subject, url, ox.Literal(q.object.value), q.graph_name)
+        elif q.predicate == url and q.subject == odd:  # not a URL, yet well typed
+            q = ox.Quad(
+                q.subject, url, ox.Literal("https://a b", datatype=q.object.datatype), q.graph_name
+            )
+        facts.append(q)
+    store = _default_graph(vocabulary.ontology + facts)
+    found_nodes = candidates(store, _default_graph(without_sparql(vocabulary.shapes)))
+    assert found_nodes["https://w3id.org/tech-rivalry/shapes#SourceDocumentShape"] == {plain}
+    whole, fast = both_ways(Sources(vocabulary.ontology, vocabulary.shapes, facts))
+    assert fast == whole
+    assert any(p[3] == plain.value and p[4] == url.value for p in whole)

@@ -14,11 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
 import pyoxigraph as ox
-import rdflib
 
 from rivalry.kernel import nesting
 from rivalry.kernel.errors import RivalryError
@@ -28,6 +27,9 @@ from rivalry.kernel.paths import Project
 from rivalry.kernel.terms import rdf, rdfs, tr, xsd
 from rivalry.load.csv_template import CsvError, Vocabulary, parse_csv
 from rivalry.load.json_guard import JsonLimitError, guard
+
+if TYPE_CHECKING:  # rdflib is imported by the two functions that make its terms (start-up)
+    import rdflib
 
 FORMATS = RDF_FILE_FORMATS
 XSD_STRING = xsd.string
@@ -330,6 +332,8 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
     Converting each term directly costs time linear in its size; going through rdflib's
     N-Triples parser cost time quadratic in the length of a line (a 1 MiB IRI took 29 s).
     """
+    import rdflib
+
     graph = rdflib.Graph()
     # rdflib logs a traceback for each ill-typed literal; the shapes report those as
     # violations, with the file and line, so the traceback would only alarm the curator
@@ -346,6 +350,8 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> rdflib.Graph:
 
 def rdflib_term(term) -> rdflib.term.Node:
     """A pyoxigraph term as the equal rdflib term (the gate, the API's to_rdflib)."""
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from rivalry import reason
 from rivalry.kernel.namespaces import compact
@@ -29,6 +29,9 @@ from rivalry.validate.owl import owl_problems
 from rivalry.validate.provenance import provenance_problems
 from rivalry.validate.report import Problem, Report
 from rivalry.validate.sparql_shapes import load_constraints, sparql_problems, without_sparql
+
+if TYPE_CHECKING:  # rdflib and pySHACL load only when a node may fail a core shape
+    import rdflib
 
 
 def validate(
@@ -115,6 +118,8 @@ def _core_problems(
     nodes = set().union(*found.values())
     if not nodes:
         return []  # no candidate: pySHACL (and its imports) not needed at all
+    import rdflib
+
     from rivalry.validate.shacl import shacl_problems
 
     shapes = to_rdflib(without_sparql(sources.shapes))
@@ -131,10 +136,10 @@ def _named_properties(shapes: rdflib.Graph, shape: rdflib.URIRef) -> list[rdflib
     """The named property shapes ``shape`` includes (trsh:sourceRequired, trsh:label).
     pySHACL skips a named shape that ``use_shapes`` does not list; listed, it also applies
     it to the focus nodes directly, which reports the same results again (dropped above)."""
-    return [o for o in shapes.objects(shape, SH_PROPERTY) if isinstance(o, rdflib.URIRef)]
+    import rdflib
 
-
-SH_PROPERTY = rdflib.URIRef(sh.property)
+    property_ = rdflib.URIRef(sh.property)
+    return [o for o in shapes.objects(shape, property_) if isinstance(o, rdflib.URIRef)]
 
 
 def _default_graph(quads: list[ox.Quad]) -> ox.Store:
