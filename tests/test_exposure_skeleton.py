@@ -72,3 +72,35 @@ def test_an_entity_iri_is_bound_without_reading_every_name(case_db):
     assert to_term(case_db, param, "Malaysia") == ox.NamedNode(ID + "state/MY")
     with pytest.raises(Exception, match="not in the graph"):
         to_term(case_db, param, "state:XX")
+
+
+RELATIONS = [
+    "tr:locatedIn", "tr:participant", "tr:usesItem", "tr:productFamily", "tr:designedBy",
+    "tr:subsidiaryOf", "tr:operatedBy", "tr:facilityIn", "tr:fabricatedBy", "tr:fabricatedAt",
+    "tr:headquarteredIn",
+]  # fmt: skip
+
+
+def test_links_read_from_the_indexes_are_the_rows_of_the_links_queries(case_db):
+    """IndexedLinks answers links-from.rq and links-to.rq row for row (dates, graphs and
+    sources included), for every node of the case, every link kind and both directions."""
+    from rivalry.analysis.exposure.indexed import IndexedLinks
+    from rivalry.kernel.namespaces import TR
+
+    names = ("s", "p", "o", "g", "qualifier", "start", "end", "point", "source")
+
+    def as_tuples(rows) -> set[tuple]:
+        return {tuple(str(row[n]) if row[n] is not None else None for n in names) for row in rows}
+
+    walker, indexed = FullWalker(case_db), IndexedLinks(case_db)
+    nodes = sorted({q.subject.value for q in case_db.quads_for_pattern(None, None, None, None)
+                    if isinstance(q.subject, ox.NamedNode)})  # fmt: skip
+    compared = 0
+    for relation in RELATIONS:
+        only = f"VALUES ?p {{ <{TR}{relation.removeprefix('tr:')}> }}"
+        for direction, bound in (("from", "s"), ("to", "o")):
+            queried = as_tuples(walker.run_many(f"links-{direction}", bound, nodes, only))
+            read = as_tuples(indexed.rows(nodes, direction, relation, lambda *_: True))
+            assert read == queried, (relation, direction)
+            compared += len(read)
+    assert compared >= 30  # the case's links of most kinds, timed ones and chip uses

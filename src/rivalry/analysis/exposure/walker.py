@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -22,6 +23,7 @@ from pathlib import Path as FilePath
 
 import pyoxigraph as ox
 
+from rivalry.analysis.exposure.indexed import IndexedLinks
 from rivalry.analysis.exposure.model import (
     ALWAYS,
     Act,
@@ -89,6 +91,7 @@ class Walker:
         self._source_rows: dict[str, dict] = {}
         # set by the walk (paths.py) from the skeleton: the only links worth reading
         self.allowed: Allowed | None = None
+        self._indexed = IndexedLinks(store) if self.prunable else None
 
     @property
     def prunable(self) -> bool:
@@ -207,10 +210,17 @@ class Walker:
         found: dict[tuple[str, str, str], dict] = defaultdict(
             lambda: {"periods": set(), "sources": set(), "graphs": set()}
         )
-        only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
-        for row in self.run_many(f"links-{direction}", bound, iris, only):
+        allowed = self.allowed
+        rows: Iterable
+        if self._indexed is not None:  # an embedded store: its indexes, only the links kept
+            keep = (lambda s, _p, o: (s, relation, o) in allowed.triples) if allowed else _any
+            rows = self._indexed.rows(iris, direction, relation, keep)
+        else:
+            only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
+            rows = self.run_many(f"links-{direction}", bound, iris, only)
+        for row in rows:
             triple = (row["s"].value, compact(row["p"].value), row["o"].value)
-            if self.allowed is not None and triple not in self.allowed.triples:
+            if allowed is not None and triple not in allowed.triples:
                 continue
             entry = found[triple]
             qualifier = row["qualifier"]
@@ -421,6 +431,10 @@ def bind_many(text: str, block: str) -> str:
 def _after(block: str):
     """A replacement putting ``block`` after each WHERE {."""
     return lambda match: match.group(0) + block
+
+
+def _any(*_link) -> bool:
+    return True
 
 
 def _source_key(source) -> tuple:

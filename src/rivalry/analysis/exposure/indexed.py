@@ -1,0 +1,150 @@
+"""The answers of links-from.rq and links-to.rq read straight from an embedded store's
+indexes, one triple pattern at a time.
+
+A hub state's frontier is thousands of nodes: the SPARQL form binds them in a VALUES block
+and takes about a second at 1M triples, most of it on links the skeleton has already ruled
+out. Read pattern by pattern, a link the walk does not want (``keep`` says no) costs one
+index lookup and no source or date reads. The rows are the queries' rows (the same
+variables, one row per combination of the OPTIONAL values), so the walker reads both alike;
+tests/test_exposure_skeleton.py compares the two on generated graphs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from rivalry.kernel.namespaces import INFERRED_GRAPH, TR
+from rivalry.kernel.terms import rdf, tr
+
+UNION = ox.DefaultGraph()
+TYPE = ox.NamedNode(rdf.type)
+DESCRIBES = ox.NamedNode(tr.describesGraph)
+INFERRED = ox.NamedNode(INFERRED_GRAPH)
+TIMED = ox.NamedNode(tr.TimedRelation)
+CHIP_USE = ox.NamedNode(tr.ChipUse)
+REL_SUBJECT, REL_PROPERTY, REL_OBJECT = (
+    ox.NamedNode(tr.relSubject),
+    ox.NamedNode(tr.relProperty),
+    ox.NamedNode(tr.relObject),
+)
+USING, USED = ox.NamedNode(tr.usingProject), ox.NamedNode(tr.usedItem)
+START, END, POINT, SOURCE = (
+    ox.NamedNode(tr.startDate),
+    ox.NamedNode(tr.endDate),
+    ox.NamedNode(tr.pointInTime),
+    ox.NamedNode(tr.source),
+)
+USES_ITEM = ox.NamedNode(tr.usesItem)
+
+Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
+Keep = Callable[[str, str, str], bool]  # (subject, property IRI, object) -> wanted?
+
+
+class IndexedLinks:
+    """Rows of the links queries over one store; the sources of each graph are cached."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._describers: dict[ox.NamedNode, list] = {}
+
+    def rows(self, iris: Iterable[str], direction: str, relation: str, keep: Keep) -> Iterator[Row]:
+        prop = ox.NamedNode(TR + relation.removeprefix("tr:"))
+        for iri in sorted(iris):
+            node = ox.NamedNode(iri)
+            yield from self._direct(node, prop, direction, keep)
+            yield from self._timed(node, prop, direction, keep)
+            if prop == USES_ITEM:
+                yield from self._chip_uses(node, direction, keep)
+
+    def _values(self, subject, predicate, graph=UNION) -> list:
+        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, graph)]
+
+    def _is_a(self, node, cls: ox.NamedNode) -> bool:
+        return next(iter(self.store.quads_for_pattern(node, TYPE, cls, UNION)), None) is not None
+
+    def _sources_of_graph(self, graph: ox.NamedNode) -> list:
+        if graph not in self._describers:
+            found = self.store.quads_for_pattern(None, DESCRIBES, graph, UNION)
+            self._describers[graph] = [q.subject for q in found] or [None]
+        return self._describers[graph]
+
+    def _named_graphs(self, subject, predicate, obj) -> list[ox.NamedNode]:
+        return [
+            q.graph_name
+            for q in self.store.quads_for_pattern(subject, predicate, obj, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        ]
+
+    def _direct(self, node, prop, direction: str, keep: Keep) -> Iterator[Row]:
+        """``GRAPH ?g { ?s ?p ?o }`` outside the inferred graph, with the graph's source."""
+        pattern = (node, prop, None) if direction == "from" else (None, prop, node)
+        for quad in self.store.quads_for_pattern(*pattern, None):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode) or graph == INFERRED:
+                continue
+            if not isinstance(quad.object, ox.NamedNode):
+                continue  # FILTER (isIRI(?o))
+            if not keep(quad.subject.value, prop.value, quad.object.value):
+                continue
+            for source in self._sources_of_graph(graph):
+                yield _row(quad.subject, prop, quad.object, graph, source=source)
+
+    def _timed(self, node, prop, direction: str, keep: Keep) -> Iterator[Row]:
+        """Timed relations of ``prop`` with ``node`` at the near end, with their dates."""
+        near = REL_SUBJECT if direction == "from" else REL_OBJECT
+        for quad in self.store.quads_for_pattern(None, near, node, UNION):
+            qualifier = quad.subject
+            if prop not in self._values(qualifier, REL_PROPERTY) or not self._is_a(
+                qualifier, TIMED
+            ):
+                continue
+            subjects = [node] if direction == "from" else self._values(qualifier, REL_SUBJECT)
+            objects = self._values(qualifier, REL_OBJECT) if direction == "from" else [node]
+            for s, o in itertools.product(subjects, objects):
+                if not isinstance(o, ox.NamedNode) or not keep(s.value, prop.value, o.value):
+                    continue
+                yield from self._qualified(qualifier, s, prop, o, REL_SUBJECT, dated=True)
+
+    def _chip_uses(self, node, direction: str, keep: Keep) -> Iterator[Row]:
+        """Chip uses: the qualified form of ``?project tr:usesItem ?item``."""
+        near = USING if direction == "from" else USED
+        for quad in self.store.quads_for_pattern(None, near, node, UNION):
+            qualifier = quad.subject
+            if not self._is_a(qualifier, CHIP_USE):
+                continue
+            subjects = [node] if direction == "from" else self._values(qualifier, USING)
+            objects = self._values(qualifier, USED) if direction == "from" else [node]
+            for s, o in itertools.product(subjects, objects):
+                if not isinstance(o, ox.NamedNode) or not keep(s.value, USES_ITEM.value, o.value):
+                    continue
+                yield from self._qualified(qualifier, s, USES_ITEM, o, USING, dated=False)
+
+    def _qualified(self, qualifier, s, prop, o, anchor, *, dated: bool) -> Iterator[Row]:
+        """One row per graph stating the qualifier's ``anchor`` triple and per combination
+        of its optional dates and sources (as the OPTIONALs of the query multiply)."""
+        graphs = self._named_graphs(qualifier, anchor, s)
+        if not graphs:
+            return
+        optional = [self._values(qualifier, p) or [None] for p in (START, END, POINT)]
+        if not dated:
+            optional = [[None], [None], [None]]
+        sources = self._values(qualifier, SOURCE) or [None]
+        for graph, start, end, point, source in itertools.product(graphs, *optional, sources):
+            yield _row(s, prop, o, graph, qualifier, start, end, point, source)
+
+
+def _row(s, p, o, g, qualifier=None, start=None, end=None, point=None, source=None) -> Row:
+    return {
+        "s": s,
+        "p": p,
+        "o": o,
+        "g": g,
+        "qualifier": qualifier,
+        "start": start,
+        "end": end,
+        "point": point,
+        "source": source,
+    }
