@@ -179,7 +179,8 @@ CITABILITY = (
         tr:title "Announcement No. 46"@en .
     source:amp a tr:SourceDocument ;
         tr:url "https://thenews.example/3-men-charged-with-fraud-123/amp"^^xsd:anyURI ;
-        tr:title "3-men-charged-with-fraud"@en ; tr:published "2025-03-06"^^xsd:date .
+        tr:title "3-men-charged-with-fraud"@en ; tr:published "2025-03-06"^^xsd:date ;
+        rdfs:comment "The stored page shows no headline, only the article's text."@en .
     source:lookalike a tr:SourceDocument, tr:NewsReport ;
         tr:url "https://notgov.example/gov.cn"^^xsd:anyURI ; tr:title "gov.cn"@en ;
         tr:published "2025-01-01"^^xsd:date .
@@ -202,6 +203,8 @@ def test_citability_figures():
     assert dict(source_quality(store)) == {
         "source documents": 5,
         "slug titles": 3,  # the last path segment (less an id or /amp), whatever the host
+        "slug titles, page shows no headline": 1,
+        "slug titles, headline not read": 2,
         "undated": 2,
         "undated, reason stated": 1,
         "undated, no reason stated": 1,

@@ -1,7 +1,8 @@
 """Figures on how citable the sources and identities are (issue 15's "Done when" list).
 
 - a *slug title* is a tr:title equal to the last path segment of the source's URL (see
-  is_slug_title; the page's headline was not read);
+  is_slug_title); it is a fault only where the page shows a headline: a source whose
+  rdfs:comment says the page shows none (NO_HEADLINE) is counted apart;
 - an *undated* source has no tr:published; it *states a reason* when its rdfs:comment says
   the page shows no date (UNDATED_REASON);
 - an *official text on a government site* is a source whose URL host is, or ends in, one of
@@ -43,6 +44,11 @@ GOVERNMENT_HOSTS: tuple[str, ...] = (
 UNDATED_REASON = re.compile(
     r"undated|not dated|no (?:publication )?(?:date|day)|shows no (?:publication )?(?:date|day)"
     r"|gives no date|date (?:is )?not shown|neither a headline nor a date",
+    re.IGNORECASE,
+)
+
+NO_HEADLINE = re.compile(
+    r"shows no (?:headline|title)|no headline (?:is )?(?:shown|visible)|without a headline",
     re.IGNORECASE,
 )
 
@@ -122,9 +128,13 @@ def source_quality(store: ox.Store) -> list[tuple[str, int]]:
     value = lambda row, name: row[name].value if row[name] is not None else ""  # noqa: E731
     undated = [r for r in rows if not value(r, "published")]
     with_reason = sum(1 for r in undated if UNDATED_REASON.search(value(r, "comment")))
+    slugs = [r for r in rows if is_slug_title(value(r, "title"), value(r, "url"))]
+    headless = sum(1 for r in slugs if NO_HEADLINE.search(value(r, "comment")))
     return [
         ("source documents", len(rows)),
-        ("slug titles", sum(1 for r in rows if is_slug_title(value(r, "title"), value(r, "url")))),
+        ("slug titles", len(slugs)),
+        ("slug titles, page shows no headline", headless),
+        ("slug titles, headline not read", len(slugs) - headless),
         ("undated", len(undated)),
         ("undated, reason stated", with_reason),
         ("undated, no reason stated", len(undated) - with_reason),
