@@ -39,3 +39,30 @@ def test_incremental_equals_full(project, size, broken):
 
     assert found(incremental) == found(full)
     assert len(found(full)) >= broken  # the broken rules are really found
+
+
+def test_the_merge_writes_the_inferences_the_check_computed(built, project, store):
+    """The merge reuses the check's inferences (and infers the merge record's own apart):
+    for every accepted gate case, what it would write is what inferring again gives."""
+    import datetime as dt
+
+    import pyoxigraph as ox
+
+    from rivalry.gate import merge
+    from rivalry.gate.check import checked_change, load_submission
+
+    compared = 0
+    for case in sorted((Path(__file__).parent / "gate" / "accepted").glob("*.trig")):
+        change = load_submission(project, [case])
+        report, inferred = checked_change(project, store, change, owl=False)
+        assert report.conforms and inferred is not None, case.name
+        graphs = sorted({q.graph_name.value for q in change.facts})
+        record = merge._record(
+            ox.NamedNode(f"{case.as_uri()}#merge"), dt.datetime.now(dt.UTC), [case], graphs
+        )
+        facts = list(dict.fromkeys(change.facts + record))
+        again = merge._union_and_inferences(project, store, facts, record, None)
+        reused = merge._union_and_inferences(project, store, facts, record, inferred)
+        assert set(reused) == set(again), case.name
+        compared += len(again) > len(facts)  # the case brings inferences of its own
+    assert compared >= 5

@@ -142,6 +142,14 @@ def refuse_bad_graph_names(project: Project, change: Sources) -> None:
 
 
 def check_change(project: Project, store: ox.Store, change: Sources, *, owl: bool = True) -> Report:
+    return checked_change(project, store, change, owl=owl)[0]
+
+
+def checked_change(
+    project: Project, store: ox.Store, change: Sources, *, owl: bool = True
+) -> tuple[Report, ox.Store | None]:
+    """The check's report, and the change's neighbourhood with what the rules infer from it
+    (None when the change is refused before inference), which the merge then writes."""
     refuse_bad_graph_names(project, change)
     reuse_known_publishers(store, change)
     vocabulary = load_vocabulary(project)
@@ -149,7 +157,7 @@ def check_change(project: Project, store: ox.Store, change: Sources, *, owl: boo
     if any(p.severity == "violation" for p in boundary):
         # refused before the reasoner and the shapes ever see the change
         locator = Locator.from_quads(change.facts, change.origin)
-        return Report([located(p, locator) for p in boundary])
+        return Report([located(p, locator) for p in boundary]), None
     focus = {q.subject for q in change.facts if isinstance(q.subject, ox.NamedNode)}
     touched = focus | {q.object for q in change.facts if isinstance(q.object, ox.NamedNode)}
     context = Sources(
@@ -165,6 +173,7 @@ def check_change(project: Project, store: ox.Store, change: Sources, *, owl: boo
         + contested_problems(store, change)
         + one_valued_problems(project, store, vocabulary.ontology, change)
     )
-    return validate(
+    report = validate(
         merged, context, owl=owl, focus=focus, graphs=set(change.origin), also=gate_problems
     )
+    return report, merged

@@ -175,8 +175,16 @@ def _undo_log(project: Project, journal: dict) -> list[ox.Quad] | None:
         return None
 
 
-def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]) -> MergeResult:
-    """Write ``change`` (already checked) into graph files and ``store``."""
+def merge(
+    project: Project,
+    store: ox.Store,
+    change: Sources,
+    inputs: list[Path],
+    checked: ox.Store | None = None,
+) -> MergeResult:
+    """Write ``change`` (already checked) into graph files and ``store``; ``checked`` is the
+    check's materialised neighbourhood of the change, whose inferences are then not
+    computed again."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     merge_iri = ox.NamedNode(f"{ID}merge/{now.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}")
     graphs = sorted({_graph_iri(q) for q in change.facts})
@@ -199,7 +207,7 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
         for graph, target in targets.items():
             quads = [q for q in facts if q.graph_name.value == graph]
             entries.append(_stage(staging, target, quads, merge_iri, now))
-        additions = [*facts, *_union_and_inferences(project, store, facts)]
+        additions = [*facts, *_union_and_inferences(project, store, facts, record, checked)]
         # the quads the store does not hold yet: removing them undoes the commit exactly
         undo = staging / f"undo.{os.getpid()}.nq.tmp"
         new = [q for q in dict.fromkeys(additions) if q not in store]
@@ -234,14 +242,15 @@ def merge(project: Project, store: ox.Store, change: Sources, inputs: list[Path]
 
 
 def commit(store: ox.Store, additions: list[ox.Quad], merge_iri: ox.NamedNode) -> None:
-    """Write ``additions`` in transactions of at most ``BATCH`` quads (one transaction
-    would hold a large change's whole write set in memory), the merge record last and in
-    one transaction: until it lands the merge counts as not committed, and ``recover``
-    removes whatever batches did land with the undo log."""
+    """Write ``additions`` in batches of at most ``BATCH`` quads through the bulk loader
+    (a transaction would hold a large change's whole write set in memory, and costs four
+    times as much), the merge record last and in one transaction: until it lands the merge
+    counts as not committed, and ``recover`` removes whatever batches did land, wholly or
+    in part, with the undo log."""
     record = [q for q in additions if q.subject == merge_iri]
     rest = [q for q in additions if q.subject != merge_iri]
     for start in range(0, len(rest), BATCH):
-        store.extend(rest[start : start + BATCH])
+        store.bulk_extend(rest[start : start + BATCH])
         if not start:
             _fault_point("batch")  # the crash tests kill here: some quads in, no record
     store.extend(record)
@@ -348,20 +357,31 @@ def _record(merge: ox.NamedNode, now: dt.datetime, inputs: list[Path], graphs) -
     return quads
 
 
-def _union_and_inferences(project: Project, store: ox.Store, facts: list[ox.Quad]):
-    """Default-graph copies of the new facts, and what the rules infer from them."""
-    touched = {t for q in facts for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
-    context = Sources(
-        ontology=load_vocabulary(project).ontology,
-        facts=[*neighbourhood(store, touched), *facts],
-    )
-    local = reason.materialised(context, project.rules_dir)
+def _union_and_inferences(
+    project: Project,
+    store: ox.Store,
+    facts: list[ox.Quad],
+    record: list[ox.Quad],
+    checked: ox.Store | None,
+):
+    """Default-graph copies of the new facts, and what the rules infer from them: from the
+    check's inferences when given (no rule reads a merge record, so the record's own are
+    inferred apart, from the ontology alone), else from the change's neighbourhood again."""
+    ontology = load_vocabulary(project).ontology
+    if checked is None:
+        touched = {t for q in facts for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+        context = Sources(ontology=ontology, facts=[*neighbourhood(store, touched), *facts])
+        inferred_from = [reason.materialised(context, project.rules_dir)]
+    else:
+        own = reason.materialised(Sources(ontology=ontology, facts=record), project.rules_dir)
+        inferred_from = [checked, own]
     inferred_graph = ox.NamedNode(INFERRED_GRAPH)
     extra = [ox.Quad(q.subject, q.predicate, q.object, reason.UNION) for q in facts]
-    for q in local.quads_for_pattern(None, None, None, inferred_graph):
-        present = store.quads_for_pattern(q.subject, q.predicate, q.object, reason.UNION)
-        if next(iter(present), None) is None:
-            extra += [q, ox.Quad(q.subject, q.predicate, q.object, reason.UNION)]
+    for local in inferred_from:
+        for q in local.quads_for_pattern(None, None, None, inferred_graph):
+            present = store.quads_for_pattern(q.subject, q.predicate, q.object, reason.UNION)
+            if next(iter(present), None) is None:
+                extra += [q, ox.Quad(q.subject, q.predicate, q.object, reason.UNION)]
     return extra
 
 

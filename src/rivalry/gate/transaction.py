@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rivalry.gate import merge
-from rivalry.gate.check import check_change
+from rivalry.gate.check import checked_change
 from rivalry.kernel.errors import RivalryError
 from rivalry.kernel.paths import Project
 from rivalry.load.parse import Sources
@@ -96,9 +96,9 @@ def _merge_locked(
     change = make_change(db)
     if change is None:
         return None
-    report = check_change(project, db, change, owl=owl)
+    report, inferred = checked_change(project, db, change, owl=owl)
     if on_report:
         on_report(report)
     if not report.conforms:
         raise ChangeRefused(report)
-    return merge.merge(project, db, change, inputs)
+    return merge.merge(project, db, change, inputs, checked=inferred)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -39,7 +40,7 @@ START, END, POINT, SOURCE = (
 )
 USES_ITEM = ox.NamedNode(tr.usesItem)
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
+Row = dict[str, Any]  # variable -> term or None, as a query solution reads
 Keep = Callable[[str, str, str], bool]  # (subject, property IRI, object) -> wanted?
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path as FilePath
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -211,7 +212,7 @@ class Walker:
             lambda: {"periods": set(), "sources": set(), "graphs": set()}
         )
         allowed = self.allowed
-        rows: Iterable
+        rows: Iterable[Any]  # pyoxigraph's solutions or IndexedLinks' rows, read alike
         if self._indexed is not None:  # an embedded store: its indexes, only the links kept
             keep = (lambda s, _p, o: (s, relation, o) in allowed.triples) if allowed else _any
             rows = self._indexed.rows(iris, direction, relation, keep)
