@@ -771,7 +771,19 @@ def write(
         for stage, why in skipped.get(size, {}).items():
             lines.append(f"\n- **{stage} not run**: {why}.")
     lines += import_lines(imports)
-    (OUT / "bench.md").write_text("\n".join(lines) + "\n")
+    (OUT / "bench.md").write_text("\n".join(lines) + "\n" + _kept_notes())
+
+
+# bench.md from this line on is written by hand (profiles, before/after runs on one store)
+# and kept as it is when the file is rendered again
+NOTES_MARKER = "<!-- notes below are kept by scripts/bench.py when it rewrites this file -->"
+
+
+def _kept_notes() -> str:
+    old = OUT / "bench.md"
+    text = old.read_text(encoding="utf-8") if old.exists() else ""
+    at = text.find(NOTES_MARKER)
+    return "\n" + text[at:] if at >= 0 else ""
 
 
 def _flat(stage: str, result: dict) -> dict:
