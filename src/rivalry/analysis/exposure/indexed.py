@@ -95,33 +95,31 @@ class IndexedLinks:
 
     def _timed(self, node, prop, direction: str, keep: Keep) -> Iterator[Row]:
         """Timed relations of ``prop`` with ``node`` at the near end, with their dates."""
-        near = REL_SUBJECT if direction == "from" else REL_OBJECT
-        for quad in self.store.quads_for_pattern(None, near, node, UNION):
-            qualifier = quad.subject
-            if prop not in self._values(qualifier, REL_PROPERTY) or not self._is_a(
-                qualifier, TIMED
-            ):
-                continue
-            subjects = [node] if direction == "from" else self._values(qualifier, REL_SUBJECT)
-            objects = self._values(qualifier, REL_OBJECT) if direction == "from" else [node]
-            for s, o in itertools.product(subjects, objects):
-                if not isinstance(o, ox.NamedNode) or not keep(s.value, prop.value, o.value):
-                    continue
+        ends = (REL_SUBJECT, REL_OBJECT)
+        for qualifier, s, o in self._qualifiers(node, direction, ends, TIMED, prop, keep):
+            if prop in self._values(qualifier, REL_PROPERTY):
                 yield from self._qualified(qualifier, s, prop, o, REL_SUBJECT, dated=True)
 
     def _chip_uses(self, node, direction: str, keep: Keep) -> Iterator[Row]:
         """Chip uses: the qualified form of ``?project tr:usesItem ?item``."""
-        near = USING if direction == "from" else USED
+        ends = (USING, USED)
+        for qualifier, s, o in self._qualifiers(node, direction, ends, CHIP_USE, USES_ITEM, keep):
+            yield from self._qualified(qualifier, s, USES_ITEM, o, USING, dated=False)
+
+    def _qualifiers(self, node, direction: str, ends, cls, prop, keep: Keep):
+        """(qualifier, subject, object) of each ``cls`` node whose near end (of ``ends``,
+        the subject and object properties) is ``node``, with an IRI object ``keep`` wants."""
+        subject_of, object_of = ends
+        near = subject_of if direction == "from" else object_of
         for quad in self.store.quads_for_pattern(None, near, node, UNION):
             qualifier = quad.subject
-            if not self._is_a(qualifier, CHIP_USE):
+            if not self._is_a(qualifier, cls):
                 continue
-            subjects = [node] if direction == "from" else self._values(qualifier, USING)
-            objects = self._values(qualifier, USED) if direction == "from" else [node]
+            subjects = [node] if direction == "from" else self._values(qualifier, subject_of)
+            objects = self._values(qualifier, object_of) if direction == "from" else [node]
             for s, o in itertools.product(subjects, objects):
-                if not isinstance(o, ox.NamedNode) or not keep(s.value, USES_ITEM.value, o.value):
-                    continue
-                yield from self._qualified(qualifier, s, USES_ITEM, o, USING, dated=False)
+                if isinstance(o, ox.NamedNode) and keep(s.value, prop.value, o.value):
+                    yield qualifier, s, o
 
     def _qualified(self, qualifier, s, prop, o, anchor, *, dated: bool) -> Iterator[Row]:
         """One row per graph stating the qualifier's ``anchor`` triple and per combination
