@@ -91,6 +91,7 @@ class tr:
     deployedIn: Final = TR + "deployedIn"
     describesGraph: Final = TR + "describesGraph"
     designates: Final = TR + "designates"
+    designatesAffiliatesOf: Final = TR + "designatesAffiliatesOf"
     designedBy: Final = TR + "designedBy"
     developedBy: Final = TR + "developedBy"
     DeveloperRole: Final = TR + "DeveloperRole"

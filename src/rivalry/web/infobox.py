@@ -36,6 +36,7 @@ FIELDS = (
     ("Issued by", "out", (TR + "issuedBy",)),
     ("On lists", "out", (TR + "listedOn", TR + "onList")),
     ("Designated by", "in", (TR + "designates",)),
+    ("Affiliates designated by", "in", (TR + "designatesAffiliatesOf",)),
     ("Restricted by", "in", (TR + "restricts",)),
     ("Article", "out", (TR + "url",)),
 )

@@ -60,7 +60,8 @@ SELECT DISTINCT ?entity ?event ?date ?kind ?summary WHERE {
 DATED = """
 SELECT DISTINCT ?entity ?item ?itemLabel ?prop ?date WHERE {
     { ?entity ?prop ?date BIND (?entity AS ?item) } UNION { ?item tr:restricts ?entity }
-    UNION { ?item tr:issuedBy ?entity } UNION { ?item tr:designates ?entity }
+    UNION { ?item tr:issuedBy ?entity }
+    UNION { ?item tr:designates|tr:designatesAffiliatesOf ?entity }
     VALUES ?prop { tr:announcedOn tr:adoptedOn tr:effectiveOn tr:rescindedOn tr:foundedOn
                    tr:dissolvedOn tr:publishedOn }
     ?item ?prop ?date .
