@@ -29,7 +29,20 @@ SKIPPED_TYPES = {tr.Merge}
 DOCUMENT = (tr.url, tr.publisher, tr.published, tr.title)
 
 
-def facts_of(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+def names_in(paths: list[Path]) -> dict[str, str]:
+    """Labels over all the files, for a publisher another file names (a curator reads a
+    name, not an IRI)."""
+    names: dict[str, str] = {}
+    for path in paths:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+            if q.predicate.value == rdfs.label:
+                names.setdefault(q.subject.value, q.object.value)
+    return names
+
+
+def facts_of(
+    path: Path, names: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """The source document's metadata and the file's facts, as compact strings."""
     quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     skipped = {
@@ -38,7 +51,10 @@ def facts_of(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
         if q.predicate.value == rdf.type and q.object.value in SKIPPED_TYPES
     }
     documents = {q.subject for q in quads if q.predicate.value == tr.describesGraph}
-    labels = {q.subject.value: q.object.value for q in quads if q.predicate.value == rdfs.label}
+    labels = dict(names or {})
+    labels.update(
+        (q.subject.value, q.object.value) for q in quads if q.predicate.value == rdfs.label
+    )
     meta: dict[str, str] = {"file": str(path.relative_to(ROOT))}
     facts = []
     for q in quads:
@@ -62,12 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("text", "csv"), default="text")
     args = parser.parse_args(argv)
     files = [f.resolve() for f in args.files] or sorted(SOURCES.glob("*.trig"))
+    names = names_in(sorted(SOURCES.glob("*.trig")))
     rows = []
     for path in files:
         if not path.is_file():
             print(f"error: {path}: no such file", file=sys.stderr)
             return 2
-        meta, facts = facts_of(path)
+        meta, facts = facts_of(path, names)
         rows.extend((meta, fact) for fact in facts)
     if args.sample:
         rows = random.Random(args.seed).sample(rows, min(args.sample, len(rows)))
