@@ -104,3 +104,38 @@ def test_links_read_from_the_indexes_are_the_rows_of_the_links_queries(case_db):
             assert read == queried, (relation, direction)
             compared += len(read)
     assert compared >= 30  # the case's links of most kinds, timed ones and chip uses
+
+
+def test_instruments_and_sources_read_from_the_indexes_are_those_the_queries_give(case_db):
+    """IndexedLinks.instrument and .source say what instrument.rq and source.rq say, for
+    every instrument and source document of the case (the embedded walk reads the former,
+    a remote store's walk the latter)."""
+    from rivalry.analysis.exposure.indexed import IndexedLinks
+    from rivalry.analysis.exposure.walker import instrument_read
+
+    def summed(read):
+        if read is None:
+            return None
+        return ({str(t) for t in read.since}, {str(t) for t in read.ends}, read.state, read.sources)
+
+    walker, indexed = FullWalker(case_db), IndexedLinks(case_db)
+    typed = ox.NamedNode(RDF + "type")
+
+    def of_type(cls: str) -> list[str]:
+        found = case_db.quads_for_pattern(None, typed, ox.NamedNode(cls), None)
+        return sorted({q.subject.value for q in found})
+
+    instruments = of_type(tr.LegalInstrument)
+    rows: dict[str, list] = {i: [] for i in instruments}
+    for row in walker.run_many("instrument", "instrument", instruments, nested=True):
+        rows[row["instrument"].value].append(row)
+    for iri in instruments:
+        assert summed(indexed.instrument(iri)) == summed(instrument_read(rows[iri])), iri
+    assert sum(1 for i in instruments if indexed.instrument(i) is not None) >= 4
+
+    sources = of_type(tr.SourceDocument)
+    names = ("url", "publisher", "published", "title")
+    for row in walker.run_many("source", "source", sources):
+        read = indexed.source(row["source"].value)
+        assert [str(read[n]) for n in names] == [str(row[n]) for n in names]
+    assert len(sources) >= 3

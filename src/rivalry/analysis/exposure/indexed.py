@@ -1,5 +1,5 @@
-"""The answers of links-from.rq and links-to.rq read straight from an embedded store's
-indexes, one triple pattern at a time.
+"""The answers of links-from.rq and links-to.rq (and of instrument.rq and source.rq) read
+straight from an embedded store's indexes, one triple pattern at a time.
 
 A hub state's frontier is thousands of nodes: the SPARQL form binds them in a VALUES block
 and takes about a second at 1M triples, most of it on links the skeleton has already ruled
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from rivalry.kernel.namespaces import INFERRED_GRAPH, TR
-from rivalry.kernel.terms import rdf, tr
+from rivalry.kernel.terms import rdf, rdfs, tr
 
 UNION = ox.DefaultGraph()
 TYPE = ox.NamedNode(rdf.type)
@@ -39,9 +40,36 @@ START, END, POINT, SOURCE = (
     ox.NamedNode(tr.source),
 )
 USES_ITEM = ox.NamedNode(tr.usesItem)
+ISSUED_BY, OF_STATE = ox.NamedNode(tr.issuedBy), ox.NamedNode(tr.ofState)
+RESCINDED_ON, RESCINDS = ox.NamedNode(tr.rescindedOn), ox.NamedNode(tr.rescinds)
+# the dates an instrument comes into force by, in the order instrument.rq's COALESCE tries
+SINCE = tuple(
+    ox.NamedNode(p) for p in (tr.effectiveOn, tr.publishedOn, tr.adoptedOn, tr.announcedOn)
+)
+# the triples whose graphs' sources are the instrument's
+DATED = (ISSUED_BY, *SINCE)
+LABEL = ox.NamedNode(rdfs.label)
+DOCUMENT = {
+    "url": ox.NamedNode(tr.url),
+    "published": ox.NamedNode(tr.published),
+    "title": ox.NamedNode(tr.title),
+}
+PUBLISHER = ox.NamedNode(tr.publisher)
 
 Row = dict[str, Any]  # variable -> term or None, as a query solution reads
 Keep = Callable[[str, str, str], bool]  # (subject, property IRI, object) -> wanted?
+
+
+@dataclass(frozen=True)
+class InstrumentRead:
+    """An instrument's rows of instrument.rq, summed up: the dates it may come into force
+    by (its effective dates, else its publication, adoption or announcement dates), the
+    dates it ends by, its issuing state and its sources."""
+
+    since: list
+    ends: list
+    state: str
+    sources: frozenset[str]
 
 
 class IndexedLinks:
@@ -50,6 +78,7 @@ class IndexedLinks:
     def __init__(self, store: ox.Store):
         self.store = store
         self._describers: dict[ox.NamedNode, list] = {}
+        self._states: dict[Any, list[str]] = {}  # issuing bodies are shared: read each once
 
     def rows(self, iris: Iterable[str], direction: str, relation: str, keep: Keep) -> Iterator[Row]:
         prop = ox.NamedNode(TR + relation.removeprefix("tr:"))
@@ -59,6 +88,55 @@ class IndexedLinks:
             yield from self._timed(node, prop, direction, keep)
             if prop == USES_ITEM:
                 yield from self._chip_uses(node, direction, keep)
+
+    def instrument(self, iri: str) -> InstrumentRead | None:
+        """What instrument.rq's rows say, summed up: None when no body issued it. A lookup
+        per property, in every graph at once: the values, and the graphs whose sources are
+        the instrument's (an instrument has dozens of quads, mostly its types)."""
+        node = ox.NamedNode(iri)
+        graphs: set[ox.NamedNode] = set()
+        values: dict[ox.NamedNode, list] = {}
+        for p in DATED:
+            objects = set()
+            for quad in self.store.quads_for_pattern(node, p, None, None):
+                objects.add(quad.object)
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    graphs.add(quad.graph_name)
+            values[p] = sorted(objects, key=str)
+        bodies = values[ISSUED_BY]
+        if not bodies:
+            return None
+        since = next((found for p in SINCE if (found := values[p])), [])
+        ends = self._values(node, RESCINDED_ON)
+        for quad in self.store.quads_for_pattern(None, RESCINDS, node, UNION):
+            ends += self._values(quad.subject, SINCE[0])
+        states = sorted(s for b in bodies for s in self._state_of(b))
+        sources = {
+            source.value
+            for graph in graphs
+            for source in self._sources_of_graph(graph)
+            if source is not None
+        }
+        return InstrumentRead(since, ends, states[0] if states else "", frozenset(sources))
+
+    def _state_of(self, body) -> list[str]:
+        if body not in self._states:
+            self._states[body] = [s.value for s in self._values(body, OF_STATE)]
+        return self._states[body]
+
+    def source(self, iri: str) -> Row:
+        """source.rq's row for one source document (the least value where it has several)."""
+        node = ox.NamedNode(iri)
+        row: Row = {"source": node}
+        for name, predicate in DOCUMENT.items():
+            row[name] = min(self._values(node, predicate), key=str, default=None)
+        names = sorted(
+            (label.value if isinstance(label, ox.Literal) else "", publisher.value)
+            for publisher in self._values(node, PUBLISHER)
+            for label in self._values(publisher, LABEL) or [None]
+        )
+        row["publisher"] = ox.Literal(names[0][0] or names[0][1]) if names else None
+        return row
 
     def _values(self, subject, predicate, graph=UNION) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None, graph)]
@@ -127,8 +205,9 @@ class IndexedLinks:
         graphs = self._named_graphs(qualifier, anchor, s)
         if not graphs:
             return
-        optional = [self._values(qualifier, p) or [None] for p in (START, END, POINT)]
-        if not dated:
+        if dated:
+            optional = [self._values(qualifier, p) or [None] for p in (START, END, POINT)]
+        else:
             optional = [[None], [None], [None]]
         sources = self._values(qualifier, SOURCE) or [None]
         for graph, start, end, point, source in itertools.product(graphs, *optional, sources):

@@ -219,7 +219,9 @@ def _with_contested(walker: Walker, path: Path) -> Path:
             for c in walker.contested(end)
             if set(c.concerns) <= ends and len(c.concerns) >= 2
         }
-        links.append(dataclasses.replace(link, contested=tuple(found[m] for m in sorted(found))))
+        if found:  # most links bear no contested matter: keep them as they are
+            link = dataclasses.replace(link, contested=tuple(found[m] for m in sorted(found)))
+        links.append(link)
     on_instruments = {
         c.matter: c
         for inst in (path.measure.node.iri, path.law.node.iri)

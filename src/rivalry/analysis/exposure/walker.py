@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from rivalry.analysis.exposure.indexed import IndexedLinks
+from rivalry.analysis.exposure.indexed import IndexedLinks, InstrumentRead
 from rivalry.analysis.exposure.model import (
     ALWAYS,
     Act,
@@ -57,6 +57,7 @@ CONCERNS = ox.NamedNode(tr.concerns)
 KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
 
 
+CONCERNS_READ_AT_ONCE = 20_000  # tr:concerns links read in one go rather than per node
 BATCH = 2_000  # nodes per VALUES block: big enough for a hub, small enough to plan quickly
 
 
@@ -90,6 +91,9 @@ class Walker:
         # node -> the nodes found with it in the same role by one query (its frontier)
         self._frontier: dict[str, frozenset[str]] = {}
         self._source_rows: dict[str, dict] = {}
+        # the nodes some matter concerns; None until read, and when too many to read at once
+        self._concerns: set[str] | None = None
+        self._concerns_read = False
         # set by the walk (paths.py) from the skeleton: the only links worth reading
         self.allowed: Allowed | None = None
         self._indexed = IndexedLinks(store) if self.prunable else None
@@ -129,19 +133,21 @@ class Walker:
         if iri not in self._nodes:
             node = ox.NamedNode(iri)
             # one label whatever the order, when sources spell a name differently
-            labels = sorted(q.object.value for q in self._quads(node, LABEL))
-            types = {q.object for q in self._quads(node, TYPE)}
-            kind = next((k for cls, k in KINDS if cls in types), "")
-            homes = sorted(q.object.value for q in self._quads(node, HOME))
-            self._nodes[iri] = Node(iri, labels[0] if labels else "", kind)
-            self._homes[iri] = homes[0] if homes else None
+            labels = [q.object.value for q in self._quads(node, LABEL)]
+            # a node has many (inferred) types: ask for the two that matter, not for all
+            kind = next((k for cls, k in KINDS if _first(self._quads(node, TYPE, cls))), "")
+            self._nodes[iri] = Node(iri, min(labels, default=""), kind)
         return self._nodes[iri]
 
     def _quads(self, subject, predicate, obj=None):
         return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
 
     def home(self, iri: str) -> str | None:
-        self.node(iri)
+        """The node's home state (the least, where sources differ); only the entity's is
+        asked for, so it is not read with every node."""
+        if iri not in self._homes:
+            homes = [q.object.value for q in self._quads(ox.NamedNode(iri), HOME)]
+            self._homes[iri] = min(homes, default=None)
         return self._homes[iri]
 
     def source(self, iri: str):
@@ -170,6 +176,10 @@ class Walker:
         """Read the sources not yet read, all in one query."""
         wanted = {i for i in iris if i not in self._sources and i not in self._source_rows}
         if not wanted:
+            return
+        if self._indexed is not None:
+            for iri in wanted:
+                self._source_rows[iri] = self._indexed.source(iri)
             return
         for row in self.run_many("source", "source", wanted):
             self._source_rows.setdefault(row["source"].value, row)
@@ -220,7 +230,7 @@ class Walker:
             only = f"VALUES ?p {{ {ox.NamedNode(TR + relation.removeprefix('tr:'))} }}"
             rows = self.run_many(f"links-{direction}", bound, iris, only)
         for row in rows:
-            triple = (row["s"].value, compact(row["p"].value), row["o"].value)
+            triple = (row["s"].value, relation, row["o"].value)  # ?p is bound to it
             if allowed is not None and triple not in allowed.triples:
                 continue
             entry = found[triple]
@@ -267,24 +277,26 @@ class Walker:
         wanted = {i for i in iris if i not in self._instruments}
         if not wanted:
             return
-        rows: dict[str, list] = defaultdict(list)
-        for row in self.run_many("instrument", "instrument", wanted, nested=True):
-            rows[row["instrument"].value].append(row)
+        reads: dict[str, InstrumentRead | None]
+        if self._indexed is not None:  # an embedded store: its indexes, no query to plan
+            reads = {iri: self._indexed.instrument(iri) for iri in wanted}
+        else:
+            rows: dict[str, list] = defaultdict(list)
+            for row in self.run_many("instrument", "instrument", wanted, nested=True):
+                rows[row["instrument"].value].append(row)
+            reads = {iri: instrument_read(rows.get(iri, [])) for iri in wanted}
+        self.read_sources({s for read in reads.values() if read for s in read.sources})
         for iri in sorted(wanted):
-            self._instruments[iri] = self._instrument_of(iri, rows.get(iri, []))
+            self._instruments[iri] = self._instrument_of(iri, reads[iri])
 
-    def _instrument_of(self, iri: str, rows: list) -> Instrument | None:
-        if not rows:
+    def _instrument_of(self, iri: str, read: InstrumentRead | None) -> Instrument | None:
+        if read is None:
             return None
-        since = earliest(r["since"] for r in rows)
-        ends = earliest(r["ends"] for r in rows)
-        state = next((r["state"].value for r in rows if r["state"]), "")
-        sources = {r["source"].value for r in rows if r["source"]}
         return Instrument(
             node=self.node(iri),
-            state=self.node(state) if state else Node("", ""),
-            in_force=in_force(since, ends),
-            sources=tuple(sorted((self.source(s) for s in sources), key=_source_key)),
+            state=self.node(read.state) if read.state else Node("", ""),
+            in_force=in_force(earliest(read.since), earliest(read.ends)),
+            sources=tuple(sorted((self.source(s) for s in read.sources), key=_source_key)),
         )
 
     def restrictions(self, target: str) -> list[tuple[str, str, str, tuple, bool]]:
@@ -307,7 +319,7 @@ class Walker:
                 row["target"].value,
                 row["measure"].value,
                 row["restricting"].value,
-                compact(row["p"].value),
+                _compact_term(row["p"].value),
             )
             sources, graphs = found[key]
             graphs.add(row["g"].value)
@@ -382,8 +394,25 @@ class Walker:
 
     # ---------------------------------------------------------------- contested matters
 
+    def _concerned(self, iri: str) -> bool:
+        """Whether a matter concerns the node: from one read of every tr:concerns link
+        while there are few (a walk meets thousands of nodes, a graph has few matters),
+        else a lookup per node."""
+        if not self._concerns_read:
+            self._concerns_read = True
+            found: set[str] = set()
+            for quad in self._quads(None, CONCERNS):
+                found.add(quad.object.value)
+                if len(found) > CONCERNS_READ_AT_ONCE:
+                    break
+            else:
+                self._concerns = found
+        if self._concerns is None:
+            return _first(self._quads(None, CONCERNS, ox.NamedNode(iri)))
+        return iri in self._concerns
+
     def contested(self, iri: str) -> list[Contested]:
-        if iri not in self._contested and not any(self._quads(None, CONCERNS, ox.NamedNode(iri))):
+        if iri not in self._contested and not self._concerned(iri):
             self._contested[iri] = []  # no matter concerns it: skip the query
         if iri not in self._contested:
             matters: dict[str, dict] = {}
@@ -434,6 +463,15 @@ def _after(block: str):
     return lambda match: match.group(0) + block
 
 
+@cache
+def _compact_term(iri: str) -> str:
+    return compact(iri)
+
+
+def _first(quads) -> bool:
+    return next(iter(quads), None) is not None
+
+
 def _any(*_link) -> bool:
     return True
 
@@ -443,6 +481,19 @@ def _source_key(source) -> tuple:
 
 
 # -------------------------------------------------------------------- the walk
+
+
+def instrument_read(rows: list) -> InstrumentRead | None:
+    """instrument.rq's rows of one instrument, summed up as IndexedLinks.instrument does."""
+    if not rows:
+        return None
+    states = sorted(r["state"].value for r in rows if r["state"])
+    return InstrumentRead(
+        since=[r["since"] for r in rows if r["since"]],
+        ends=[r["ends"] for r in rows if r["ends"]],
+        state=states[0] if states else "",
+        sources=frozenset(r["source"].value for r in rows if r["source"]),
+    )
 
 
 def earliest(terms) -> date | None:
