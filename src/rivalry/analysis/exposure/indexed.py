@@ -55,6 +55,8 @@ DOCUMENT = {
     "title": ox.NamedNode(tr.title),
 }
 PUBLISHER = ox.NamedNode(tr.publisher)
+RESTRICTING = (ox.NamedNode(tr.restricts), ox.NamedNode(tr.designates))
+AMENDS = ox.NamedNode(tr.amends)
 
 Row = dict[str, Any]  # variable -> term or None, as a query solution reads
 Keep = Callable[[str, str, str], bool]  # (subject, property IRI, object) -> wanted?
@@ -123,6 +125,27 @@ class IndexedLinks:
         if body not in self._states:
             self._states[body] = [s.value for s in self._values(body, OF_STATE)]
         return self._states[body]
+
+    def restriction_rows(self, target: str) -> Iterator[Row]:
+        """restrictions.rq's rows for one target: each graph (not the inferred one) in
+        which a measure, or an amendment of one, restricts or designates it."""
+        node = ox.NamedNode(target)
+        for prop in RESTRICTING:
+            for quad in self.store.quads_for_pattern(None, prop, node, None):
+                graph = quad.graph_name
+                if not isinstance(graph, ox.NamedNode) or graph == INFERRED:
+                    continue
+                restricting = quad.subject
+                measures = [restricting, *self._values(restricting, AMENDS)]
+                for measure, source in itertools.product(measures, self._sources_of_graph(graph)):
+                    yield {
+                        "target": node,
+                        "measure": measure,
+                        "restricting": restricting,
+                        "p": prop,
+                        "g": graph,
+                        "source": source,
+                    }
 
     def source(self, iri: str) -> Row:
         """source.rq's row for one source document (the least value where it has several)."""

@@ -17,19 +17,20 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from rivalry.analysis.exposure.indexed import (
+    AMENDS,
+    REL_OBJECT,
+    REL_PROPERTY,
+    REL_SUBJECT,
+    RESTRICTING,
+    UNION,
+    USED,
+    USING,
+)
 from rivalry.analysis.exposure.model import Link, Node
 from rivalry.kernel.namespaces import TR
 from rivalry.kernel.terms import tr
 
-UNION = ox.DefaultGraph()
-REL_SUBJECT, REL_PROPERTY, REL_OBJECT = (
-    ox.NamedNode(tr.relSubject),
-    ox.NamedNode(tr.relProperty),
-    ox.NamedNode(tr.relObject),
-)
-USING, USED = ox.NamedNode(tr.usingProject), ox.NamedNode(tr.usedItem)
-RESTRICTING = (ox.NamedNode(tr.restricts), ox.NamedNode(tr.designates))
-AMENDS = ox.NamedNode(tr.amends)
 FORBIDS = ox.NamedNode(tr.forbidsComplianceWith)
 
 Triple = tuple[str, str, str]  # subject, compact relation, object

@@ -314,7 +314,13 @@ class Walker:
         found: dict[tuple[str, str, str, str], tuple[set, set]] = defaultdict(
             lambda: (set(), set())
         )
-        for row in self.run_many("restrictions", "target", wanted):
+        rows: Iterable[Any]
+        if self._indexed is not None:
+            indexed = self._indexed
+            rows = (row for target in sorted(wanted) for row in indexed.restriction_rows(target))
+        else:
+            rows = self.run_many("restrictions", "target", wanted)
+        for row in rows:
             key = (
                 row["target"].value,
                 row["measure"].value,
