@@ -42,9 +42,6 @@ VIRTUOSO_DEVIATIONS = {
     "as 1/0",
     "single-source-facts": "Virtuoso 7.2.5 writes an xsd:boolean as 1 in CSV where SPARQL 1.1 "
     "results (and Oxigraph) write true (the tr:firstDecision fact)",
-    "restricted-as-of": "Virtuoso 7.2.5 refuses the query with 'SPARQL compiler: Internal error: "
-    "sparp_find_origin_of_external_var(): bad e_external_src_idx' (the suspension filter nests "
-    "NOT EXISTS over the outer ?date)",
 }
 
 
