@@ -29,29 +29,32 @@ SKIPPED_TYPES = {tr.Merge}
 DOCUMENT = (tr.url, tr.publisher, tr.published, tr.title)
 
 
-def names_in(paths: list[Path]) -> dict[str, str]:
+def parse(path: Path) -> list[ox.Quad]:
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+
+
+def names_in(parsed: dict[Path, list[ox.Quad]]) -> dict[str, str]:
     """Labels over all the files, for a publisher another file names (a curator reads a
     name, not an IRI)."""
     names: dict[str, str] = {}
-    for path in paths:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+    for quads in parsed.values():
+        for q in quads:
             if q.predicate.value == rdfs.label:
                 names.setdefault(q.subject.value, q.object.value)
     return names
 
 
 def facts_of(
-    path: Path, names: dict[str, str] | None = None
+    path: Path, quads: list[ox.Quad], names: dict[str, str]
 ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """The source document's metadata and the file's facts, as compact strings."""
-    quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     skipped = {
         q.subject
         for q in quads
         if q.predicate.value == rdf.type and q.object.value in SKIPPED_TYPES
     }
     documents = {q.subject for q in quads if q.predicate.value == tr.describesGraph}
-    labels = dict(names or {})
+    labels = dict(names)
     labels.update(
         (q.subject.value, q.object.value) for q in quads if q.predicate.value == rdfs.label
     )
@@ -78,13 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("text", "csv"), default="text")
     args = parser.parse_args(argv)
     files = [f.resolve() for f in args.files] or sorted(SOURCES.glob("*.trig"))
-    names = names_in(sorted(SOURCES.glob("*.trig")))
+    missing = next((f for f in files if not f.is_file()), None)
+    if missing:
+        print(f"error: {missing}: no such file", file=sys.stderr)
+        return 2
+    # every source file once: the labels come from all of them, the facts from those asked
+    parsed = {path: parse(path) for path in sorted(SOURCES.glob("*.trig"))}
+    names = names_in(parsed)
     rows = []
     for path in files:
-        if not path.is_file():
-            print(f"error: {path}: no such file", file=sys.stderr)
-            return 2
-        meta, facts = facts_of(path, names)
+        meta, facts = facts_of(path, parsed.get(path) or parse(path), names)
         rows.extend((meta, fact) for fact in facts)
     if args.sample:
         rows = random.Random(args.seed).sample(rows, min(args.sample, len(rows)))

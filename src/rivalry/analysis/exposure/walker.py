@@ -57,7 +57,6 @@ CONCERNS = ox.NamedNode(tr.concerns)
 KINDS = ((ox.NamedNode(tr.State), "state"), (ox.NamedNode(tr.Firm), "firm"))
 
 
-CONCERNS_READ_AT_ONCE = 20_000  # tr:concerns links read in one go rather than per node
 BATCH = 2_000  # nodes per VALUES block: big enough for a hub, small enough to plan quickly
 
 
@@ -91,9 +90,6 @@ class Walker:
         # node -> the nodes found with it in the same role by one query (its frontier)
         self._frontier: dict[str, frozenset[str]] = {}
         self._source_rows: dict[str, dict] = {}
-        # the nodes some matter concerns; None until read, and when too many to read at once
-        self._concerns: set[str] | None = None
-        self._concerns_read = False
         # set by the walk (paths.py) from the skeleton: the only links worth reading
         self.allowed: Allowed | None = None
         self._indexed = IndexedLinks(store) if self.prunable else None
@@ -400,25 +396,10 @@ class Walker:
 
     # ---------------------------------------------------------------- contested matters
 
-    def _concerned(self, iri: str) -> bool:
-        """Whether a matter concerns the node: from one read of every tr:concerns link
-        while there are few (a walk meets thousands of nodes, a graph has few matters),
-        else a lookup per node."""
-        if not self._concerns_read:
-            self._concerns_read = True
-            found: set[str] = set()
-            for quad in self._quads(None, CONCERNS):
-                found.add(quad.object.value)
-                if len(found) > CONCERNS_READ_AT_ONCE:
-                    break
-            else:
-                self._concerns = found
-        if self._concerns is None:
-            return _first(self._quads(None, CONCERNS, ox.NamedNode(iri)))
-        return iri in self._concerns
-
     def contested(self, iri: str) -> list[Contested]:
-        if iri not in self._contested and not self._concerned(iri):
+        if iri not in self._contested and not _first(
+            self._quads(None, CONCERNS, ox.NamedNode(iri))
+        ):
             self._contested[iri] = []  # no matter concerns it: skip the query
         if iri not in self._contested:
             matters: dict[str, dict] = {}
